@@ -1,0 +1,23 @@
+// Bundles the CLI into dist/ with code splitting, so `hermes --version` loads one small file
+// and each provider SDK (and later the TUI) is a chunk loaded only when used.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'bundle',
+  minifySyntax: true,
+  legalComments: 'none',
+  sourcemap: false,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // Some bundled CommonJS dependencies call require(); give ESM chunks a real one.
+  banner: { js: "import { createRequire as __hermesCreateRequire } from 'node:module'; const require = __hermesCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

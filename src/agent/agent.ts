@@ -1,0 +1,285 @@
+// The turn loop: one user prompt in, a stream of AgentEvents out, tools run in between.
+// It owns history, retries, the per-request streaming fallback and interrupts; it knows
+// nothing of wire formats (providers) or of how anything is displayed (front ends).
+
+import type { AgentEvent, RunResult, RunStatus } from './events.js';
+import { createProvider } from './providers/index.js';
+import { DEFAULT_RETRY, retryDelay, sleep, type RetryPolicy } from './retry.js';
+import { NO_TOOLS, type ToolRegistry } from './tools.js';
+import {
+  emptyAssistantMessage,
+  type AssistantMessage,
+  type ChatMessage,
+  type Provider,
+  type ProviderConnection,
+  type ProviderError,
+  type ProviderId,
+  type StopReason,
+  type ToolCall,
+  type Usage,
+} from './types.js';
+
+export interface AgentOptions {
+  provider: ProviderId;
+  model: string;
+  connection: ProviderConnection;
+  system?: string;
+  tools?: ToolRegistry;
+  /** Model requests allowed for one prompt (each tool round trip is one). */
+  maxTurns?: number;
+  /** false: ask for complete responses instead of streams (--no-stream). */
+  stream?: boolean;
+  cwd?: string;
+  maxOutputTokens?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Where provider adapters come from; tests and alternative front ends may swap it. */
+  providerFactory?: (id: ProviderId, connection: ProviderConnection) => Promise<Provider>;
+}
+
+/** How one model request ended, after retries and fallbacks. */
+type RequestOutcome =
+  | { kind: 'done'; message: AssistantMessage; stopReason: StopReason }
+  | { kind: 'error'; message: AssistantMessage; error: ProviderError; visible: boolean }
+  | { kind: 'aborted'; message: AssistantMessage };
+
+export const INTERRUPTED_TOOL_RESULT = 'interrupted by the user before the tool finished';
+
+export class Agent {
+  readonly history: ChatMessage[] = [];
+  /** Tokens used by every request this agent has sent. */
+  readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  requestCount = 0;
+
+  private options: AgentOptions;
+  private provider: Promise<Provider> | undefined;
+  private readonly retry: RetryPolicy;
+
+  constructor(options: AgentOptions) {
+    this.options = { ...options };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  get model(): string {
+    return this.options.model;
+  }
+
+  get providerId(): ProviderId {
+    return this.options.provider;
+  }
+
+  get system(): string | undefined {
+    return this.options.system;
+  }
+
+  setModel(model: string): void {
+    this.options.model = model;
+  }
+
+  /** Switches provider (and its connection); history is kept. */
+  setProvider(id: ProviderId, connection: ProviderConnection): void {
+    this.options = { ...this.options, provider: id, connection };
+    this.provider = undefined;
+  }
+
+  setSystem(system: string | undefined): void {
+    this.options.system = system;
+  }
+
+  /** Starts a new conversation. */
+  clear(): void {
+    this.history.length = 0;
+  }
+
+  /**
+   * Runs one user prompt to the end, tools included. The last event is always `finished`.
+   * Never throws. After `signal` aborts, no further model output is yielded.
+   */
+  async *run(prompt: string, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
+    this.history.push({ role: 'user', content: prompt });
+    const maxTurns = this.options.maxTurns ?? 25;
+    const runUsage: Usage = { inputTokens: 0, outputTokens: 0 };
+    const finish = (status: RunStatus, extra: Partial<RunResult> = {}): AgentEvent => ({
+      type: 'finished',
+      result: { status, usage: runUsage, ...extra },
+    });
+
+    for (let turn = 1; ; turn++) {
+      const outcome = yield* this.request(turn, signal, runUsage);
+
+      if (outcome.kind === 'aborted') {
+        const message = { ...outcome.message, interrupted: true };
+        this.recordInterrupted(message);
+        yield { type: 'interrupted', message };
+        yield finish('interrupted', { message });
+        return;
+      }
+      if (outcome.kind === 'error') {
+        const message = { ...outcome.message, error: outcome.error.message };
+        // A partial answer stays in history so the conversation reads as the user saw it.
+        if (outcome.visible) this.recordInterrupted(message);
+        yield { type: 'error', error: outcome.error, partial: outcome.visible };
+        yield finish('error', { message, error: outcome.error });
+        return;
+      }
+
+      const { message, stopReason } = outcome;
+      this.history.push(message);
+      yield { type: 'message', message };
+
+      if (message.toolCalls.length === 0 || stopReason !== 'tool_calls') {
+        yield finish('completed', { message, stopReason });
+        return;
+      }
+
+      const interrupted = yield* this.runTools(message.toolCalls, signal);
+      if (interrupted) {
+        yield { type: 'interrupted', message };
+        yield finish('interrupted', { message });
+        return;
+      }
+      if (turn >= maxTurns) {
+        yield finish('max_turns', { message, stopReason });
+        return;
+      }
+    }
+  }
+
+  /** One model request, with retries and the streaming fallback. */
+  private async *request(turn: number, signal: AbortSignal, runUsage: Usage): AsyncGenerator<AgentEvent, RequestOutcome> {
+    let stream = this.options.stream ?? true;
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return { kind: 'aborted', message: emptyAssistantMessage() };
+      yield { type: 'request_start', turn, attempt };
+      this.requestCount++;
+
+      // What the user has actually been shown; after an abort this, not whatever the
+      // adapter received late, is what the history keeps.
+      const shown = emptyAssistantMessage();
+      const textParts: string[] = [];
+      const reasoningParts: string[] = [];
+      let visible = false;
+      let last: { type: 'done'; stopReason: StopReason; message: AssistantMessage } | { type: 'error'; error: ProviderError; message: AssistantMessage } | undefined;
+
+      let provider: Provider;
+      try {
+        provider = await this.getProvider();
+      } catch (err) {
+        this.provider = undefined;
+        const error: ProviderError = { kind: 'bad_request', retryable: false, message: `could not load the ${this.options.provider} provider: ${err instanceof Error ? err.message : String(err)}` };
+        return { kind: 'error', message: shown, error, visible: false };
+      }
+
+      const events = provider.stream({
+        model: this.options.model,
+        system: this.options.system,
+        messages: this.history,
+        tools: (this.options.tools ?? NO_TOOLS).definitions(),
+        stream,
+        maxOutputTokens: this.options.maxOutputTokens,
+        signal,
+      });
+
+      for await (const event of events) {
+        if (event.type === 'done' || event.type === 'error') {
+          last = event;
+          continue;
+        }
+        if (signal.aborted) continue; // late events of a cancelled turn are dropped
+        switch (event.type) {
+          case 'text':
+          case 'reasoning':
+          case 'tool_call_start':
+            if (!visible) {
+              visible = true;
+              yield { type: 'first_delta' };
+            }
+            if (event.type === 'text') textParts.push(event.delta);
+            else if (event.type === 'reasoning') reasoningParts.push(event.delta);
+            yield event;
+            break;
+          case 'tool_call':
+            shown.toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
+            yield event;
+            break;
+          case 'usage':
+            addUsage(runUsage, event.usage);
+            addUsage(this.usage, event.usage);
+            yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
+            break;
+        }
+      }
+      shown.content = textParts.join('');
+      shown.reasoning = reasoningParts.join('');
+
+      if (signal.aborted || (last?.type === 'error' && last.error.kind === 'aborted')) {
+        // Keep thinking blocks the adapter completed (they carry signatures), but only the
+        // text the user saw.
+        shown.reasoningBlocks = last?.message.reasoningBlocks.filter((block) => block.signature || block.redactedData) ?? [];
+        return { kind: 'aborted', message: shown };
+      }
+      if (!last) {
+        const error: ProviderError = { kind: 'network', retryable: true, message: 'the stream ended before the answer was complete' };
+        last = { type: 'error', error, message: shown };
+      }
+      if (last.type === 'done') return { kind: 'done', message: last.message, stopReason: last.stopReason };
+
+      const error = last.error;
+      if (error.streamingRejected && stream && !visible) {
+        stream = false;
+        attempt--; // the fallback is not a retry of a failure
+        yield { type: 'fallback', reason: 'the server does not stream; asking for the whole answer at once' };
+        continue;
+      }
+      const delay = retryDelay(error, attempt, visible, this.retry);
+      if (delay === undefined) {
+        const message = visible ? { ...last.message, content: shown.content, reasoning: shown.reasoning, toolCalls: shown.toolCalls } : shown;
+        return { kind: 'error', message, error, visible };
+      }
+      yield { type: 'retrying', attempt: attempt + 1, delayMs: delay, reason: error.message };
+      if (!(await sleep(delay, signal))) return { kind: 'aborted', message: emptyAssistantMessage() };
+    }
+  }
+
+  /** Runs the calls in order. Returns true when interrupted; every call gets a result either way. */
+  private async *runTools(calls: ToolCall[], signal: AbortSignal): AsyncGenerator<AgentEvent, boolean> {
+    const registry = this.options.tools ?? NO_TOOLS;
+    const cwd = this.options.cwd ?? process.cwd();
+    for (const call of calls) {
+      if (signal.aborted) {
+        this.history.push({ role: 'tool', toolCallId: call.id, name: call.name, content: INTERRUPTED_TOOL_RESULT, isError: true });
+        continue;
+      }
+      yield { type: 'tool_started', id: call.id, name: call.name, arguments: call.arguments };
+      const result = await registry.run(call, { signal, cwd });
+      const content = signal.aborted ? INTERRUPTED_TOOL_RESULT : result.content;
+      const isError = signal.aborted || result.isError === true;
+      this.history.push({ role: 'tool', toolCallId: call.id, name: call.name, content, isError });
+      yield { type: 'tool_finished', id: call.id, name: call.name, content, isError };
+    }
+    return signal.aborted;
+  }
+
+  /** Puts a cut-short answer in history and answers its tool calls so the next request is valid. */
+  private recordInterrupted(message: AssistantMessage): void {
+    const hasContent = message.content !== '' || message.toolCalls.length > 0 || message.reasoningBlocks.length > 0;
+    if (!hasContent) return;
+    this.history.push(message);
+    for (const call of message.toolCalls) {
+      this.history.push({ role: 'tool', toolCallId: call.id, name: call.name, content: INTERRUPTED_TOOL_RESULT, isError: true });
+    }
+  }
+
+  private getProvider(): Promise<Provider> {
+    const factory = this.options.providerFactory ?? createProvider;
+    this.provider ??= factory(this.options.provider, this.options.connection);
+    return this.provider;
+  }
+}
+
+function addUsage(total: Usage, usage: Usage): void {
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  if (usage.reasoningTokens !== undefined) total.reasoningTokens = (total.reasoningTokens ?? 0) + usage.reasoningTokens;
+  if (usage.cacheReadTokens !== undefined) total.cacheReadTokens = (total.cacheReadTokens ?? 0) + usage.cacheReadTokens;
+  if (usage.cacheWriteTokens !== undefined) total.cacheWriteTokens = (total.cacheWriteTokens ?? 0) + usage.cacheWriteTokens;
+}

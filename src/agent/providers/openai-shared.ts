@@ -1,0 +1,39 @@
+// What both OpenAI adapters (Chat Completions and Responses) need from the SDK client.
+
+import OpenAI from 'openai';
+import type { ProviderConnection } from '../types.js';
+import type { Transport } from './transport.js';
+
+/**
+ * The SDK's own request timeout, set far out of the way: the transport's first-byte and stall
+ * watchdogs own timing. It stays below setTimeout's 2^31-1 ms limit, past which Node fires at once.
+ */
+export const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** Local servers (Ollama, llama.cpp, LM Studio) take any key but the SDK insists on one. */
+export const PLACEHOLDER_API_KEY = 'no-key';
+
+/**
+ * A fresh client for one request: an aborted request must never leave state behind for the
+ * next one. No SDK retries (the agent decides what to retry, and only before visible output).
+ */
+export function createOpenAIClient(connection: ProviderConnection, transport: Transport): OpenAI {
+  return new OpenAI({
+    // Undefined lets the SDK read OPENAI_API_KEY / OPENAI_BASE_URL and default to api.openai.com.
+    apiKey: connection.apiKey || (connection.baseURL ? PLACEHOLDER_API_KEY : undefined),
+    baseURL: connection.baseURL || undefined,
+    fetch: transport.fetch,
+    maxRetries: 0,
+    timeout: SDK_TIMEOUT_MS,
+  });
+}
+
+/** True when requests go to OpenAI itself rather than an OpenAI-compatible server. */
+export function isOfficialOpenAI(connection: ProviderConnection): boolean {
+  if (!connection.baseURL) return true;
+  try {
+    return new URL(connection.baseURL).hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,166 @@
+// A small hand-written argv parser: no dependency, because `hermes --version` and one-shot
+// start-up time are measured, and the grammar is small enough to own.
+
+import type { ProviderId } from '../agent/types.js';
+
+export type OutputFormat = 'text' | 'json' | 'stream-json';
+
+export interface CliFlags {
+  prompt?: string;
+  model?: string;
+  provider?: ProviderId;
+  baseURL?: string;
+  system?: string;
+  /** false after --no-stream; undefined when the flag was not given. */
+  stream?: boolean;
+  outputFormat?: OutputFormat;
+  showReasoning?: boolean;
+  maxTurns?: number;
+  /** Seconds. */
+  stallTimeout?: number;
+  version?: boolean;
+  help?: boolean;
+}
+
+/** A mistake on the command line: main prints it with a pointer to --help and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+// Kept here rather than imported from the provider index so this module stays a leaf.
+const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
+
+type ValueOption = 'prompt' | 'model' | 'provider' | 'baseURL' | 'system' | 'outputFormat' | 'maxTurns' | 'stallTimeout';
+type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help';
+
+const VALUE_OPTIONS: Record<string, ValueOption> = {
+  '-p': 'prompt',
+  '--prompt': 'prompt',
+  '-m': 'model',
+  '--model': 'model',
+  '--provider': 'provider',
+  '--base-url': 'baseURL',
+  '-s': 'system',
+  '--system': 'system',
+  '--output-format': 'outputFormat',
+  '--max-turns': 'maxTurns',
+  '--stall-timeout': 'stallTimeout',
+};
+
+const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
+  '--no-stream': 'noStream',
+  '--show-reasoning': 'showReasoning',
+  '-v': 'version',
+  '--version': 'version',
+  '-h': 'help',
+  '--help': 'help',
+};
+
+function isKnownFlag(arg: string): boolean {
+  const name = arg.startsWith('--') ? arg.split('=', 1)[0]! : arg;
+  return name in VALUE_OPTIONS || name in BOOLEAN_OPTIONS;
+}
+
+export function parseArgs(argv: readonly string[]): CliFlags {
+  const flags: CliFlags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      // Everything after `--` is a plain word, and hermes takes no plain words.
+      const rest = argv[i + 1];
+      if (rest !== undefined) throw positional(rest);
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') throw positional(arg);
+
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+
+    const boolean = BOOLEAN_OPTIONS[name];
+    if (boolean) {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      if (boolean === 'noStream') flags.stream = false;
+      else flags[boolean] = true;
+      continue;
+    }
+
+    const option = VALUE_OPTIONS[name];
+    if (!option) throw new UsageError(`unknown option '${name}'`);
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      // A following flag means the value was forgotten (`-p --model x`); a prompt that
+      // really starts with a dash can be given as --prompt=-text.
+      if (next === undefined || next === '--' || isKnownFlag(next)) throw new UsageError(`${name} needs a value`);
+      value = next;
+      i++;
+    }
+    setValue(flags, option, name, value);
+  }
+  return flags;
+}
+
+function positional(word: string): UsageError {
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  return new UsageError(`unexpected argument '${shown}'; pass the prompt with -p "..."`);
+}
+
+function setValue(flags: CliFlags, option: ValueOption, name: string, value: string): void {
+  switch (option) {
+    case 'prompt':
+    case 'model':
+    case 'system':
+      if (option !== 'prompt' && value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
+      flags[option] = value;
+      return;
+    case 'provider':
+      if (!(PROVIDERS as readonly string[]).includes(value)) {
+        throw new UsageError(`unknown provider '${value}' (expected ${PROVIDERS.join(', ')})`);
+      }
+      flags.provider = value as ProviderId;
+      return;
+    case 'outputFormat':
+      if (!(FORMATS as readonly string[]).includes(value)) {
+        throw new UsageError(`unknown output format '${value}' (expected ${FORMATS.join(', ')})`);
+      }
+      flags.outputFormat = value as OutputFormat;
+      return;
+    case 'baseURL':
+      flags.baseURL = parseBaseURL(value, name);
+      return;
+    case 'maxTurns': {
+      if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a whole number of at least 1, not '${value}'`);
+      flags.maxTurns = Number(value);
+      return;
+    }
+    case 'stallTimeout': {
+      const seconds = parsePositiveSeconds(value);
+      if (seconds === undefined) throw new UsageError(`${name} must be a number of seconds above 0, not '${value}'`);
+      flags.stallTimeout = seconds;
+      return;
+    }
+  }
+}
+
+/** A positive, finite number of seconds ("30", "2.5"), or undefined. Shared with the config reader. */
+export function parsePositiveSeconds(value: string): number | undefined {
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(value.trim())) return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+}
+
+/** An http(s) URL, or a UsageError naming the flag. */
+export function parseBaseURL(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${name} must be an http:// or https:// URL, not '${value}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${name} must be an http:// or https:// URL, not '${value}'`);
+  }
+  return value;
+}

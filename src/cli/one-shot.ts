@@ -1,0 +1,144 @@
+// One prompt through the agent, written to stdout in the chosen format, then an exit code:
+// 0 done (or stdout closed by its reader), 1 the model/tool/network failed, 130 interrupted.
+
+import { Agent } from '../agent/agent.js';
+import type { ResolvedConfig } from '../agent/config.js';
+import type { RunResult } from '../agent/events.js';
+import type { ProviderError } from '../agent/types.js';
+import type { OutputFormat } from './args.js';
+import { colorEnabled, safeLine } from './messages.js';
+import { OutputWriter, type OutputTarget } from './output-writer.js';
+import { createJsonRenderer } from './render-json.js';
+import { createTextRenderer } from './render-text.js';
+import type { Renderer } from './renderer.js';
+
+export interface OneShotOptions {
+  config: ResolvedConfig;
+  prompt: string;
+  outputFormat: OutputFormat;
+  showReasoning: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout?: OutputTarget;
+  stderr?: OutputTarget & { isTTY?: boolean };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_INTERRUPTED = 130;
+
+export async function runOneShot(options: OneShotOptions): Promise<number> {
+  const { config } = options;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const controller = new AbortController();
+  let readerGone = false;
+  let writeFailure: Error | undefined;
+
+  const writer = new OutputWriter(stdout, stderr, {
+    onStdoutClosed(failure) {
+      // Nobody is reading any more (`| head`): stop the model at once, and that is no error.
+      readerGone = failure === undefined;
+      writeFailure = failure;
+      controller.abort();
+    },
+  });
+
+  const stderrIsTTY = stderr.isTTY === true;
+  const renderer: Renderer =
+    options.outputFormat === 'text'
+      ? createTextRenderer({
+          writer,
+          secrets: config.secrets,
+          showReasoning: options.showReasoning || stderrIsTTY,
+          showProgress: stderrIsTTY,
+          color: colorEnabled(stderrIsTTY, options.env),
+        })
+      : createJsonRenderer({
+          writer,
+          secrets: config.secrets,
+          model: config.model,
+          provider: config.provider,
+          streaming: options.outputFormat === 'stream-json',
+        });
+
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) {
+      // The second Ctrl+C does not wait for anything.
+      writer.flush();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  try {
+    const agent = new Agent({
+      provider: config.provider,
+      model: config.model,
+      connection: config.connection,
+      system: config.system,
+      maxTurns: config.maxTurns,
+      stream: config.stream,
+    });
+
+    let result: RunResult = { status: 'error', usage: { inputTokens: 0, outputTokens: 0 } };
+    for await (const event of agent.run(options.prompt, controller.signal)) {
+      if (event.type === 'finished') {
+        result = event.result;
+        break;
+      }
+      renderer.event(event);
+    }
+    renderer.finish(result);
+
+    const code = exitCode(result, readerGone, writeFailure, interrupts > 0);
+    const line = readerGone ? undefined : failureLine(result, config, writeFailure);
+    if (line) writer.err(`hermes: ${safeLine(line, config.secrets)}\n`);
+    await writer.end();
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function exitCode(result: RunResult, readerGone: boolean, writeFailure: Error | undefined, interrupted: boolean): number {
+  if (writeFailure) return EXIT_FAILURE;
+  if (readerGone) return EXIT_OK;
+  switch (result.status) {
+    case 'completed':
+      return EXIT_OK;
+    case 'interrupted':
+      return interrupted ? EXIT_INTERRUPTED : EXIT_FAILURE;
+    case 'error':
+    case 'max_turns':
+      return EXIT_FAILURE;
+  }
+}
+
+/** The one line that explains a run that did not end well, or undefined. */
+function failureLine(result: RunResult, config: ResolvedConfig, writeFailure: Error | undefined): string | undefined {
+  if (writeFailure) {
+    const code = (writeFailure as NodeJS.ErrnoException).code;
+    return `cannot write to stdout: ${code ?? writeFailure.message}`;
+  }
+  switch (result.status) {
+    case 'completed':
+      if (result.stopReason === 'length') return 'the answer was cut off at the output token limit';
+      return undefined;
+    case 'interrupted':
+      return undefined;
+    case 'max_turns':
+      return `stopped after ${config.maxTurns} model requests (--max-turns) before the task was finished`;
+    case 'error':
+      return result.error ? describeError(result.error, config) : 'the request failed';
+  }
+}
+
+function describeError(error: ProviderError, config: ResolvedConfig): string {
+  const keyVar = config.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+  if (error.kind === 'auth') return `${error.message} (check ${keyVar})`;
+  if (error.kind === 'stall') return `${error.message} (stall timeout ${config.stallTimeoutMs / 1000} s; see --stall-timeout)`;
+  return error.message;
+}

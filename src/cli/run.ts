@@ -1,0 +1,95 @@
+// The command line proper: parses the arguments, picks the front door (interactive, one-shot,
+// piped stdin), resolves the configuration and hands over. Usage and configuration mistakes
+// end here with one line and exit code 2; main.ts loads this module with a dynamic import.
+
+import { ConfigError, resolveConfig } from '../agent/config.js';
+import { parseArgs, UsageError, type CliFlags } from './args.js';
+import { STDIN_TRUNCATED_NOTE, combinePrompt, readAll, type StdinText } from './stdin.js';
+
+/** How long piped stdin may stay silent before a person at a terminal is told we are waiting. */
+const STDIN_HINT_AFTER_MS = 3000;
+
+export const USAGE_EXIT = 2;
+
+/** An exit code, or which text main.ts should print (it owns the help text and the version). */
+export async function run(argv: readonly string[]): Promise<number | 'help' | 'version'> {
+  let flags: CliFlags;
+  try {
+    flags = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(err.message);
+    throw err;
+  }
+  if (flags.help) return 'help';
+  if (flags.version) return 'version';
+  try {
+    return await start(flags);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`hermes: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return USAGE_EXIT;
+    }
+    throw err;
+  }
+}
+
+async function start(flags: CliFlags): Promise<number> {
+  const env = process.env;
+  const stdinIsTTY = process.stdin.isTTY === true;
+  const stdoutIsTTY = process.stdout.isTTY === true;
+
+  if (flags.prompt === undefined && stdinIsTTY) {
+    if (!stdoutIsTTY) {
+      return usageFailure('no prompt: pass one with -p "...", or pipe text into hermes (the interactive mode needs a terminal)');
+    }
+    const config = resolveConfig({ flags, env });
+    // The TUI (React, Ink) is loaded only here, never on the one-shot path.
+    const { runInteractive } = await import('../app.js');
+    return runInteractive(config);
+  }
+
+  // Configuration first: a missing key fails at once, before waiting for a slow pipe.
+  const config = resolveConfig({ flags, env });
+  // Loading the agent and the SDK overlaps with reading a slow pipe.
+  const oneShot = import('./one-shot.js');
+  oneShot.catch(() => {}); // awaited below; this only keeps an early return from leaving it unhandled
+
+  let piped: StdinText | undefined;
+  if (!stdinIsTTY) {
+    piped = await readStdin(flags.prompt !== undefined);
+    if (piped.truncated) process.stderr.write(`${STDIN_TRUNCATED_NOTE}\n`);
+  }
+  const combined = combinePrompt(flags.prompt, piped?.text);
+  if ('usage' in combined) return usageFailure(combined.usage);
+
+  const { runOneShot } = await oneShot;
+  return runOneShot({
+    config,
+    prompt: combined.prompt,
+    outputFormat: flags.outputFormat ?? 'text',
+    showReasoning: flags.showReasoning ?? false,
+    env,
+  });
+}
+
+function usageFailure(message: string): number {
+  process.stderr.write(`hermes: ${message}\nTry 'hermes --help'.\n`);
+  return USAGE_EXIT;
+}
+
+async function readStdin(hasPrompt: boolean): Promise<StdinText> {
+  // `hermes -p x` started with an inherited pipe that never closes would wait forever; a
+  // person watching a terminal gets told why nothing happens.
+  const hint =
+    hasPrompt && process.stderr.isTTY
+      ? setTimeout(() => {
+          process.stderr.write('hermes: waiting for stdin to end before sending the prompt (use </dev/null if there is nothing to read)\n');
+        }, STDIN_HINT_AFTER_MS)
+      : undefined;
+  hint?.unref();
+  try {
+    return await readAll(process.stdin);
+  } finally {
+    if (hint) clearTimeout(hint);
+  }
+}

@@ -1,0 +1,11 @@
+export { createTerminalSanitizer, sanitizeForTerminal } from './sanitize.js';
+export type { TerminalSanitizer, TerminalSanitizerOptions } from './sanitize.js';
+export { REDACTED, redactSecrets } from './redact.js';
+export { capUtf8 } from './utf8-cap.js';
+export type { CappedText } from './utf8-cap.js';
+export { LineBuffer } from './line-buffer.js';
+export { FenceTracker } from './markdown-split.js';
+export type { FenceLine, FenceOpening } from './markdown-split.js';
+export { createCoalescer } from './coalesce.js';
+export type { Coalescer, CoalescerOptions } from './coalesce.js';
+export { sseComment, sseData, sseEvent } from './sse.js';

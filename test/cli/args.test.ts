@@ -1,0 +1,101 @@
+// The command line as a user types it: every flag in both spellings, and every mistake
+// rejected with a one-line reason instead of being guessed at.
+
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from '../../src/cli/args.js';
+
+const usageError = (argv: string[]): UsageError => {
+  try {
+    parseArgs(argv);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return err as UsageError;
+  }
+  throw new Error(`parseArgs(${JSON.stringify(argv)}) did not throw`);
+};
+
+describe('parseArgs', () => {
+  it('reads every flag in its short and long spelling', () => {
+    expect(
+      parseArgs([
+        '-p', 'hello', '-m', 'gpt-x', '--provider', 'anthropic', '--base-url', 'http://127.0.0.1:1234/v1',
+        '-s', 'be brief', '--no-stream', '--output-format', 'json', '--show-reasoning', '--max-turns', '3',
+        '--stall-timeout', '2.5',
+      ]),
+    ).toEqual({
+      prompt: 'hello',
+      model: 'gpt-x',
+      provider: 'anthropic',
+      baseURL: 'http://127.0.0.1:1234/v1',
+      system: 'be brief',
+      stream: false,
+      outputFormat: 'json',
+      showReasoning: true,
+      maxTurns: 3,
+      stallTimeout: 2.5,
+    });
+    expect(parseArgs(['--prompt', 'a', '--model', 'b', '--system', 'c'])).toEqual({ prompt: 'a', model: 'b', system: 'c' });
+    expect(parseArgs(['-v'])).toEqual({ version: true });
+    expect(parseArgs(['--version'])).toEqual({ version: true });
+    expect(parseArgs(['-h'])).toEqual({ help: true });
+    expect(parseArgs(['--help'])).toEqual({ help: true });
+  });
+
+  it('accepts --flag=value, including values with "=" and leading dashes', () => {
+    expect(parseArgs(['--prompt=a=b', '--model=m', '--output-format=stream-json', '--max-turns=7'])).toEqual({
+      prompt: 'a=b',
+      model: 'm',
+      outputFormat: 'stream-json',
+      maxTurns: 7,
+    });
+    expect(parseArgs(['--prompt=-1 squared?'])).toEqual({ prompt: '-1 squared?' });
+    expect(parseArgs(['-p', '-1 squared?'])).toEqual({ prompt: '-1 squared?' });
+  });
+
+  it('keeps a prompt verbatim, newlines and quotes included', () => {
+    expect(parseArgs(['-p', 'line one\nline "two"'])).toEqual({ prompt: 'line one\nline "two"' });
+  });
+
+  it('stops reading options at --', () => {
+    expect(parseArgs(['-p', 'x', '--'])).toEqual({ prompt: 'x' });
+    expect(usageError(['-p', 'x', '--', '--model']).message).toMatch(/unexpected argument '--model'.*-p/);
+  });
+
+  it('rejects unknown options by name', () => {
+    expect(usageError(['--bogus']).message).toBe("unknown option '--bogus'");
+    expect(usageError(['-x']).message).toBe("unknown option '-x'");
+    expect(usageError(['--bogus=1']).message).toBe("unknown option '--bogus'");
+  });
+
+  it('says to use -p for positional words', () => {
+    expect(usageError(['what', 'is', 'this']).message).toBe(`unexpected argument 'what'; pass the prompt with -p "..."`);
+  });
+
+  it('reports a missing value, also when the next word is another option', () => {
+    expect(usageError(['-p']).message).toBe('-p needs a value');
+    expect(usageError(['--model']).message).toBe('--model needs a value');
+    expect(usageError(['-p', '--model', 'x']).message).toBe('-p needs a value');
+    expect(usageError(['-m', '-p', 'x']).message).toBe('-m needs a value');
+  });
+
+  it('rejects bad values', () => {
+    expect(usageError(['--max-turns', 'many']).message).toMatch(/--max-turns must be a whole number/);
+    expect(usageError(['--max-turns', '0']).message).toMatch(/--max-turns/);
+    expect(usageError(['--max-turns', '2.5']).message).toMatch(/--max-turns/);
+    expect(usageError(['--stall-timeout', 'soon']).message).toMatch(/--stall-timeout must be a number of seconds/);
+    expect(usageError(['--stall-timeout', '0']).message).toMatch(/--stall-timeout/);
+    expect(usageError(['--stall-timeout', '-3']).message).toMatch(/--stall-timeout/);
+    expect(usageError(['--provider', 'gemini']).message).toBe("unknown provider 'gemini' (expected openai, anthropic, openai-responses)");
+    expect(usageError(['--output-format', 'yaml']).message).toBe("unknown output format 'yaml' (expected text, json, stream-json)");
+    expect(usageError(['--base-url', 'localhost:8080']).message).toMatch(/--base-url must be an http:\/\/ or https:\/\/ URL/);
+    expect(usageError(['--base-url', 'not a url']).message).toMatch(/--base-url/);
+    expect(usageError(['--model', '  ']).message).toMatch(/--model needs a non-empty value/);
+    expect(usageError(['--no-stream=yes']).message).toBe('--no-stream takes no value');
+  });
+
+  it('keeps every message on one line', () => {
+    for (const argv of [['--bogus'], ['x'], ['-p'], ['--max-turns', 'x'], ['--base-url', 'x']]) {
+      expect(usageError(argv).message).not.toContain('\n');
+    }
+  });
+});

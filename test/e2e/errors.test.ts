@@ -1,0 +1,133 @@
+// Failures as a user sees them: one line on stderr, the right exit code, no stack trace, and
+// never the API key, whatever the server echoes back.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopback, type LoopbackServer } from '../support/loopback.js';
+import { chatTextFrames } from '../support/wire/openai-chat.js';
+import { ensureBuilt, runHermes, tempHome } from './helpers.js';
+
+const SECRET = 'sk-test-SECRET123456789';
+
+let server: LoopbackServer | undefined;
+let cleanup: (() => void) | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  cleanup?.();
+  cleanup = undefined;
+});
+beforeAll(ensureBuilt, 120_000);
+
+function dirs() {
+  const d = tempHome();
+  cleanup = d.cleanup;
+  return d;
+}
+
+const expectOneLine = (stderr: string): void => {
+  expect(stderr.endsWith('\n')).toBe(true);
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+};
+
+describe('usage and configuration errors exit 2', () => {
+  it('an unknown flag: one line and a pointer to --help, no stack', async () => {
+    const result = await runHermes(['--frobnicate'], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe("hermes: unknown option '--frobnicate'\nTry 'hermes --help'.\n");
+  });
+
+  it('a bad value and a positional word say what is wrong', async () => {
+    const bad = await runHermes(['-p', 'x', '--max-turns', 'lots'], { env: {} });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^hermes: --max-turns must be a whole number/);
+    const word = await runHermes(['hello'], { env: {} });
+    expect(word.code).toBe(2);
+    expect(word.stderr).toMatch(/^hermes: unexpected argument 'hello'; pass the prompt with -p/);
+  });
+
+  it('no key for the default address names the variable to set', async () => {
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('hermes: OPENAI_API_KEY is not set. Export it, or point --base-url at a local OpenAI-compatible server.\n');
+  });
+
+  it('an invalid config file names the file and is left untouched', async () => {
+    const { home, hermesHome } = dirs();
+    const file = path.join(hermesHome, 'config.json');
+    const broken = '{ "model": "gpt-4.1", }\n';
+    fs.writeFileSync(file, broken);
+    const result = await runHermes(['-p', 'hi'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_API_KEY: SECRET } });
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toContain(file);
+    expect(fs.readFileSync(file, 'utf8')).toBe(broken);
+
+    fs.writeFileSync(file, '{"maxTurns": "five"}');
+    const typed = await runHermes(['-p', 'hi'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_API_KEY: SECRET } });
+    expect(typed.code).toBe(2);
+    expect(typed.stderr).toContain(file);
+    expect(typed.stderr).toContain('"maxTurns"');
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"maxTurns": "five"}');
+  });
+});
+
+describe('model and network failures exit 1', () => {
+  it('HTTP 500 on every attempt: retried, then one line without the key', async () => {
+    server = await startLoopback([
+      { kind: 'json', status: 500, headers: { 'retry-after-ms': '0' }, body: { error: { message: `upstream exploded for key ${SECRET}`, type: 'server_error' } } },
+    ]);
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET } });
+    expect(result.code).toBe(1);
+    expect(server.requests.length).toBeGreaterThan(1);
+    expect(result.stdout).toBe('');
+    expectOneLine(result.stderr);
+    expect(result.stderr).toMatch(/^hermes: HTTP 500: upstream exploded/);
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+    expect(result.stdout + result.stderr).not.toContain('SECRET123456789');
+  });
+
+  it('HTTP 401: one line naming the key variable, never the key', async () => {
+    server = await startLoopback([
+      { kind: 'json', status: 401, body: { error: { message: `Incorrect API key provided: ${SECRET}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', code: 'invalid_api_key' } } },
+    ]);
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi', '--output-format', 'json'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET } });
+    expect(result.code).toBe(1);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toMatch(/^hermes: HTTP 401: Incorrect API key provided: .*\(check OPENAI_API_KEY\)\n$/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', error: { kind: 'auth', status: 401 } });
+    expect(result.stdout + result.stderr).not.toContain('SECRET123456789');
+  });
+
+  it('a stream that breaks after some text keeps the text, ends its line and reports the error', async () => {
+    const frames = chatTextFrames(['partial', ' answer'], { usage: true });
+    server = await startLoopback([{ kind: 'stream', chunks: frames.slice(0, 3), drop: true }]);
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('partial answer\n');
+    expectOneLine(result.stderr);
+    expect(result.stderr).toMatch(/^hermes: /);
+    // Text was shown, so the request is not repeated (it would print the text twice).
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a silent server is given up on after --stall-timeout', async () => {
+    const frames = chatTextFrames(['before', ' silence'], { usage: true });
+    server = await startLoopback([{ kind: 'stream', chunks: frames.slice(0, 2), hang: true }]);
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi', '--stall-timeout', '0.5'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('before\n');
+    expect(result.stderr).toMatch(/^hermes: the stream stalled.*--stall-timeout\)\n$/);
+  });
+});
