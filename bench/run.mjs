@@ -9,6 +9,7 @@
 //   BENCH_TOKENS=2000,20000 answer lengths
 //   BENCH_WIRES=openai,anthropic
 //   BENCH_VERBOSE=1         print every sample
+//   BENCH_SERVE=0           skip the hermes serve benchmark (bench/serve.mjs, BENCH_SERVE_* there)
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -198,9 +199,24 @@ if (VERBOSE) {
   console.log(`  start-up node:   ${startup.node.map((x) => fmt(x.wallMs, 1)).join(' ')}`);
 }
 
+// hermes serve under 20 concurrent clients (bench/serve.mjs; BENCH_SERVE=0 skips it).
+if (process.env.BENCH_SERVE !== '0') {
+  const { runServeBench } = await import('./serve.mjs');
+  failures.push(...(await runServeBench()));
+}
+
 if (failures.length > 0) {
   console.log('');
   console.log(`${failures.length} run(s) went wrong; the figures above are not trustworthy:`);
   for (const f of failures.slice(0, 20)) console.log(`  ${f}`);
   process.exit(1);
+}
+
+// ---- the interactive TUI: bench/tui.mjs, in its own process (it drives a private tmux server).
+// BENCH_TUI=0 leaves it out; its exit code is 1 only when the TUI showed the wrong output.
+if (process.env.BENCH_TUI !== '0') {
+  const { spawnSync } = await import('node:child_process');
+  console.log('');
+  const tui = spawnSync(process.execPath, [join(ROOT, 'bench/tui.mjs')], { stdio: 'inherit' });
+  if (tui.status !== 0) process.exit(tui.status ?? 1);
 }

@@ -13,6 +13,8 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'bundle',
+  // Ink imports react-devtools-core only when DEV=true (never in hermes); it is not installed.
+  external: ['react-devtools-core'],
   minifySyntax: true,
   legalComments: 'none',
   sourcemap: false,

@@ -32,6 +32,12 @@ export interface AgentOptions {
   cwd?: string;
   maxOutputTokens?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Called synchronously with every message as it enters the history, before the next
+   * request is sent: a session store writes it to disk here, so a crash loses at most the
+   * answer in flight.
+   */
+  onMessage?: (message: ChatMessage) => void;
   /** Where provider adapters come from; tests and alternative front ends may swap it. */
   providerFactory?: (id: ProviderId, connection: ProviderConnection) => Promise<Provider>;
 }
@@ -95,7 +101,7 @@ export class Agent {
    * Never throws. After `signal` aborts, no further model output is yielded.
    */
   async *run(prompt: string, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
-    this.history.push({ role: 'user', content: prompt });
+    this.remember({ role: 'user', content: prompt });
     const maxTurns = this.options.maxTurns ?? 25;
     const runUsage: Usage = { inputTokens: 0, outputTokens: 0 };
     const finish = (status: RunStatus, extra: Partial<RunResult> = {}): AgentEvent => ({
@@ -123,7 +129,7 @@ export class Agent {
       }
 
       const { message, stopReason } = outcome;
-      this.history.push(message);
+      this.remember(message);
       yield { type: 'message', message };
 
       if (message.toolCalls.length === 0 || stopReason !== 'tool_calls') {
@@ -246,14 +252,14 @@ export class Agent {
     const cwd = this.options.cwd ?? process.cwd();
     for (const call of calls) {
       if (signal.aborted) {
-        this.history.push({ role: 'tool', toolCallId: call.id, name: call.name, content: INTERRUPTED_TOOL_RESULT, isError: true });
+        this.remember({ role: 'tool', toolCallId: call.id, name: call.name, content: INTERRUPTED_TOOL_RESULT, isError: true });
         continue;
       }
       yield { type: 'tool_started', id: call.id, name: call.name, arguments: call.arguments };
       const result = await registry.run(call, { signal, cwd });
       const content = signal.aborted ? INTERRUPTED_TOOL_RESULT : result.content;
       const isError = signal.aborted || result.isError === true;
-      this.history.push({ role: 'tool', toolCallId: call.id, name: call.name, content, isError });
+      this.remember({ role: 'tool', toolCallId: call.id, name: call.name, content, isError });
       yield { type: 'tool_finished', id: call.id, name: call.name, content, isError };
     }
     return signal.aborted;
@@ -263,10 +269,21 @@ export class Agent {
   private recordInterrupted(message: AssistantMessage): void {
     const hasContent = message.content !== '' || message.toolCalls.length > 0 || message.reasoningBlocks.length > 0;
     if (!hasContent) return;
-    this.history.push(message);
+    this.remember(message);
     for (const call of message.toolCalls) {
-      this.history.push({ role: 'tool', toolCallId: call.id, name: call.name, content: INTERRUPTED_TOOL_RESULT, isError: true });
+      this.remember({ role: 'tool', toolCallId: call.id, name: call.name, content: INTERRUPTED_TOOL_RESULT, isError: true });
     }
+  }
+
+  private remember(message: ChatMessage): void {
+    this.history.push(message);
+    this.options.onMessage?.(message);
+  }
+
+  /** Replaces the conversation (a resumed session); onMessage is not called for these. */
+  load(messages: readonly ChatMessage[]): void {
+    this.history.length = 0;
+    this.history.push(...messages);
   }
 
   private getProvider(): Promise<Provider> {

@@ -1,5 +1,6 @@
-// The tool registry interface the turn loop runs tools through. Real tools arrive later;
-// the loop only needs definitions to send and a way to run one call.
+// The tool registry interface the turn loop runs tools through: the loop only needs
+// definitions to send and a way to run one call. The built-in tools and the approval
+// wrapper live in ./tools/.
 
 import type { ToolCall, ToolDefinition } from './types.js';
 
@@ -21,6 +22,8 @@ export interface Tool {
 export interface ToolRegistry {
   definitions(): ToolDefinition[];
   run(call: ToolCall, context: ToolContext): Promise<ToolResult>;
+  /** The tool behind a name, for wrappers that need more than its definition (approval). */
+  tool?(name: string): Tool | undefined;
 }
 
 /** A registry over a fixed list of tools. Bad JSON or an unknown tool is an error result, never a throw. */
@@ -35,22 +38,31 @@ export class StaticToolRegistry implements ToolRegistry {
     return [...this.byName.values()].map((tool) => tool.definition);
   }
 
+  tool(name: string): Tool | undefined {
+    return this.byName.get(name);
+  }
+
   async run(call: ToolCall, context: ToolContext): Promise<ToolResult> {
     const tool = this.byName.get(call.name);
     if (!tool) return { content: `unknown tool: ${call.name}`, isError: true };
-    let args: Record<string, unknown>;
-    try {
-      const parsed: unknown = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-      args = parsed as Record<string, unknown>;
-    } catch {
-      return { content: `invalid arguments for ${call.name}: expected a JSON object`, isError: true };
-    }
+    const args = parseToolArguments(call.arguments);
+    if (!args) return { content: `invalid arguments for ${call.name}: expected a JSON object`, isError: true };
     try {
       return await tool.run(args, context);
     } catch (err) {
       return { content: `${call.name} failed: ${err instanceof Error ? err.message : String(err)}`, isError: true };
     }
+  }
+}
+
+/** A call's argument JSON as an object, or undefined when it is not one. Empty means {}. */
+export function parseToolArguments(json: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = json.trim() === '' ? {} : JSON.parse(json);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    return parsed as Record<string, unknown>;
+  } catch {
+    return undefined;
   }
 }
 

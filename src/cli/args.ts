@@ -20,6 +20,20 @@ export interface CliFlags {
   stallTimeout?: number;
   version?: boolean;
   help?: boolean;
+  /** -c: continue the latest session started in this folder. */
+  continue?: boolean;
+  /** --resume <id>: continue the given session (an id or a unique prefix). */
+  resume?: string;
+  /** --no-session: store nothing. */
+  noSession?: boolean;
+  /** --yolo: approve every tool call (dangerous commands still ask, so are denied in one-shot). */
+  yolo?: boolean;
+  /** --allow a,b: tools approved without asking. */
+  allow?: string[];
+  /** --tools a,b: only these tools exist for the model. */
+  tools?: string[];
+  /** --no-tools: no tools at all. */
+  noTools?: boolean;
 }
 
 /** A mistake on the command line: main prints it with a pointer to --help and exits 2. */
@@ -31,8 +45,8 @@ export class UsageError extends Error {
 const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
 
-type ValueOption = 'prompt' | 'model' | 'provider' | 'baseURL' | 'system' | 'outputFormat' | 'maxTurns' | 'stallTimeout';
-type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help';
+type ValueOption = 'prompt' | 'model' | 'provider' | 'baseURL' | 'system' | 'outputFormat' | 'maxTurns' | 'stallTimeout' | 'resume' | 'allow' | 'tools';
+type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '-p': 'prompt',
@@ -46,6 +60,9 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--output-format': 'outputFormat',
   '--max-turns': 'maxTurns',
   '--stall-timeout': 'stallTimeout',
+  '--resume': 'resume',
+  '--allow': 'allow',
+  '--tools': 'tools',
 };
 
 const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
@@ -55,6 +72,11 @@ const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
   '--version': 'version',
   '-h': 'help',
   '--help': 'help',
+  '-c': 'continue',
+  '--continue': 'continue',
+  '--no-session': 'noSession',
+  '--yolo': 'yolo',
+  '--no-tools': 'noTools',
 };
 
 function isKnownFlag(arg: string): boolean {
@@ -99,7 +121,23 @@ export function parseArgs(argv: readonly string[]): CliFlags {
     }
     setValue(flags, option, name, value);
   }
+  checkCombinations(flags);
   return flags;
+}
+
+function checkCombinations(flags: CliFlags): void {
+  if (flags.continue && flags.resume !== undefined) throw new UsageError('use either --continue or --resume, not both');
+  if (flags.noSession && (flags.continue || flags.resume !== undefined)) {
+    throw new UsageError('--no-session cannot be combined with --continue or --resume');
+  }
+  if (flags.noTools && flags.tools) throw new UsageError('use either --tools or --no-tools, not both');
+}
+
+/** "a, b,c" -> ['a', 'b', 'c']; an empty list is a mistake. */
+function nameList(value: string, name: string): string[] {
+  const names = value.split(',').map((part) => part.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`${name} needs a comma-separated list of tool names`);
+  return names;
 }
 
 function positional(word: string): UsageError {
@@ -112,8 +150,13 @@ function setValue(flags: CliFlags, option: ValueOption, name: string, value: str
     case 'prompt':
     case 'model':
     case 'system':
+    case 'resume':
       if (option !== 'prompt' && value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
-      flags[option] = value;
+      flags[option] = option === 'resume' ? value.trim() : value;
+      return;
+    case 'allow':
+    case 'tools':
+      flags[option] = nameList(value, name);
       return;
     case 'provider':
       if (!(PROVIDERS as readonly string[]).includes(value)) {

@@ -16,6 +16,7 @@ Usage:
   hermes -p "prompt"              answer one prompt, streaming it to stdout, then exit
   cat file | hermes -p "task"     the prompt, a blank line, then what was piped in
   echo "question" | hermes        piped stdin is the prompt
+  hermes serve [options]          OpenAI-compatible HTTP server (see hermes serve --help)
 
 Options:
   -p, --prompt <text>             the prompt (one-shot mode)
@@ -31,6 +32,13 @@ Options:
                                   a terminal
       --max-turns <n>             model requests allowed for one prompt (default 25)
       --stall-timeout <seconds>   give up when a stream is silent this long (default 120)
+  -c, --continue                  continue the latest session started in this folder
+      --resume <id>               continue the given session (an id or a unique prefix)
+      --no-session                store nothing (sessions live in HERMES_HOME/sessions)
+      --yolo                      approve every tool call (dangerous commands still ask)
+      --allow <tool,tool>         approve these tools without asking
+      --tools <tool,tool>         offer only these tools to the model
+      --no-tools                  offer no tools at all
   -v, --version                   print the version
   -h, --help                      print this help
   --flag=value works too; -- ends the options.
@@ -41,8 +49,9 @@ Environment:
   OPENAI_BASE_URL, ANTHROPIC_BASE_URL   API addresses (openai-responses uses OPENAI_*)
   HERMES_PROVIDER, HERMES_MODEL         defaults for --provider and --model
   HERMES_STALL_TIMEOUT                  default for --stall-timeout, in seconds
-  HERMES_HOME                           folder holding config.json (default: the platform's
-                                        config folder, e.g. ~/.config/hermes)
+  HERMES_HOME                           folder for config.json, sessions and input history
+                                        (default: the platform's config folder, e.g.
+                                        ~/.config/hermes)
   NO_COLOR                              no colour at all
   HERMES_DEBUG=1                        stack traces for unexpected errors
 

@@ -3,6 +3,8 @@
 
 import { Agent } from '../agent/agent.js';
 import type { ResolvedConfig } from '../agent/config.js';
+import type { OpenedSession } from '../agent/session/open.js';
+import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
 import type { ProviderError } from '../agent/types.js';
 import type { OutputFormat } from './args.js';
@@ -14,6 +16,10 @@ import type { Renderer } from './renderer.js';
 
 export interface OneShotOptions {
   config: ResolvedConfig;
+  /** The stored conversation to continue, and where to record this one (none: --no-session). */
+  session?: OpenedSession;
+  /** The tools offered to the model; calls that need approval are denied and reported. */
+  tools?: ToolSetup;
   prompt: string;
   outputFormat: OutputFormat;
   showReasoning: boolean;
@@ -73,6 +79,15 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
+  if (options.tools?.policy) {
+    // Nobody can be asked in one-shot mode: say on stderr what was refused and how to allow it.
+    options.tools.policy.onDenied = (request) => {
+      const name = request.call.name;
+      const how = request.kind === 'always-ask' ? 'it is on the list of dangerous commands that always need a person' : `allow it with --yolo or --allow ${name}`;
+      writer.err(`hermes: denied ${name} ${safeLine(request.summary, config.secrets)}: ${how}\n`);
+    };
+  }
+
   try {
     const agent = new Agent({
       provider: config.provider,
@@ -81,7 +96,11 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
       system: config.system,
       maxTurns: config.maxTurns,
       stream: config.stream,
+      onMessage: options.session?.session?.recorder,
+      tools: options.tools?.registry,
+      cwd: process.cwd(),
     });
+    if (options.session) agent.load(options.session.messages);
 
     let result: RunResult = { status: 'error', usage: { inputTokens: 0, outputTokens: 0 } };
     for await (const event of agent.run(options.prompt, controller.signal)) {

@@ -3,6 +3,10 @@
 // end here with one line and exit code 2; main.ts loads this module with a dynamic import.
 
 import { ConfigError, resolveConfig } from '../agent/config.js';
+import { openSession, sessionChoice, type OpenedSession } from '../agent/session/open.js';
+import { SessionError } from '../agent/session/read.js';
+import { ToolSelectionError } from '../agent/tools/builtin.js';
+import { setUpTools, type ToolSetup } from '../agent/tools/setup.js';
 import { parseArgs, UsageError, type CliFlags } from './args.js';
 import { STDIN_TRUNCATED_NOTE, combinePrompt, readAll, type StdinText } from './stdin.js';
 
@@ -13,6 +17,8 @@ export const USAGE_EXIT = 2;
 
 /** An exit code, or which text main.ts should print (it owns the help text and the version). */
 export async function run(argv: readonly string[]): Promise<number | 'help' | 'version'> {
+  // `hermes serve …` has its own flags and its own chunk: nothing else loads the server.
+  if (argv[0] === 'serve') return (await import('../serve/command.js')).runServe(argv.slice(1));
   let flags: CliFlags;
   try {
     flags = parseArgs(argv);
@@ -42,7 +48,8 @@ async function start(flags: CliFlags): Promise<number> {
     if (!stdoutIsTTY) {
       return usageFailure('no prompt: pass one with -p "...", or pipe text into hermes (the interactive mode needs a terminal)');
     }
-    const config = resolveConfig({ flags, env });
+    // A missing key must not keep the chat from opening: the TUI reports it on the first prompt.
+    const config = resolveConfig({ flags, env, requireApiKey: false });
     // The TUI (React, Ink) is loaded only here, never on the one-shot path.
     const { runInteractive } = await import('../app.js');
     return runInteractive(config);
@@ -62,9 +69,36 @@ async function start(flags: CliFlags): Promise<number> {
   const combined = combinePrompt(flags.prompt, piped?.text);
   if ('usage' in combined) return usageFailure(combined.usage);
 
+  let opened: OpenedSession;
+  try {
+    opened = openSession({
+      choice: sessionChoice(flags),
+      home: config.home,
+      cwd: process.cwd(),
+      model: config.model,
+      provider: config.provider,
+      secrets: config.secrets,
+      onError: (message) => process.stderr.write(`hermes: the session could not be saved: ${message}\n`),
+    });
+  } catch (err) {
+    if (err instanceof SessionError) return usageFailure(err.message);
+    throw err;
+  }
+  for (const notice of opened.notices) process.stderr.write(`hermes: ${notice}\n`);
+
+  let tools: ToolSetup;
+  try {
+    tools = setUpTools(flags);
+  } catch (err) {
+    if (err instanceof ToolSelectionError) return usageFailure(err.message);
+    throw err;
+  }
+
   const { runOneShot } = await oneShot;
   return runOneShot({
     config,
+    session: opened,
+    tools,
     prompt: combined.prompt,
     outputFormat: flags.outputFormat ?? 'text',
     showReasoning: flags.showReasoning ?? false,

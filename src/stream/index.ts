@@ -9,3 +9,5 @@ export type { FenceLine, FenceOpening } from './markdown-split.js';
 export { createCoalescer } from './coalesce.js';
 export type { Coalescer, CoalescerOptions } from './coalesce.js';
 export { sseComment, sseData, sseEvent } from './sse.js';
+export { SseDecoder } from './sse-decode.js';
+export type { SseMessage } from './sse-decode.js';

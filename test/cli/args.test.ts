@@ -99,3 +99,25 @@ describe('parseArgs', () => {
     }
   });
 });
+
+describe('session and tool flags', () => {
+  it('reads -c/--continue, --resume, --no-session, --yolo, --allow, --tools and --no-tools', () => {
+    expect(parseArgs(['-c', '-p', 'x'])).toEqual({ continue: true, prompt: 'x' });
+    expect(parseArgs(['--continue'])).toEqual({ continue: true });
+    expect(parseArgs(['--resume', ' ab12 '])).toEqual({ resume: 'ab12' });
+    expect(parseArgs(['--no-session', '--yolo'])).toEqual({ noSession: true, yolo: true });
+    expect(parseArgs(['--allow', 'write_file, run_shell', '--tools=read_file,edit_file'])).toEqual({
+      allow: ['write_file', 'run_shell'],
+      tools: ['read_file', 'edit_file'],
+    });
+    expect(parseArgs(['--no-tools'])).toEqual({ noTools: true });
+  });
+
+  it('rejects combinations that contradict each other', () => {
+    expect(usageError(['-c', '--resume', 'ab']).message).toMatch(/either --continue or --resume/);
+    expect(usageError(['--no-session', '-c']).message).toMatch(/--no-session/);
+    expect(usageError(['--tools', 'read_file', '--no-tools']).message).toMatch(/--tools or --no-tools/);
+    expect(usageError(['--allow', ' , ']).message).toMatch(/comma-separated/);
+    expect(usageError(['--resume']).message).toMatch(/needs a value/);
+  });
+});

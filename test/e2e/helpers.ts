@@ -70,13 +70,15 @@ export interface RunOptions {
   env: Record<string, string | undefined>;
   /** Text written to stdin and then closed; default: stdin is /dev/null. */
   stdin?: string;
+  /** The working folder; default: the repository root. */
+  cwd?: string;
 }
 
 export function startHermes(args: string[], options: RunOptions): Running {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });

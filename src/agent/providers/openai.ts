@@ -3,7 +3,6 @@
 // It turns the wire stream into the normalised StreamEvents (DESIGN.md rules 1, 2, 4, 7, 8, 9).
 
 import { APIError } from 'openai';
-import { _iterSSEMessages } from 'openai/core/streaming';
 import type {
   ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
@@ -12,6 +11,7 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import { redactSecrets } from '../../stream/redact.js';
+import { SseDecoder, type SseMessage } from '../../stream/sse-decode.js';
 import { ThinkTagSplitter } from '../../stream/think-tags.js';
 import type {
   AssistantMessage,
@@ -138,10 +138,10 @@ async function* streamChat(
     const res = response!;
     let sawDone = false;
     try {
-      // The SDK's own SSE decoder (bytes -> lines -> events, multi-byte safe), read directly so
-      // that `[DONE]` is visible to us: its Stream class swallows it, and it also ends quietly
-      // on an abort, which rule 9 must not mistake for a finished answer.
-      for await (const sse of _iterSSEMessages(res, new AbortController())) {
+      // Our own SSE decoder over the body, not the SDK's Stream: that one swallows `[DONE]` and
+      // ends quietly on an abort, which rule 9 must not mistake for a finished answer, and its
+      // decoder copies its buffer once per event (quadratic in a large network read).
+      for await (const sse of sseMessages(res)) {
         const data = sse.data;
         if (data.startsWith('[DONE]')) {
           sawDone = true;
@@ -204,6 +204,28 @@ async function* streamChat(
     yield asm.fail(err, transport?.state, signal);
   } finally {
     transport?.dispose();
+  }
+}
+
+/** The body's SSE messages as they arrive; the body is cancelled if the reader stops early. */
+async function* sseMessages(res: Response): AsyncGenerator<SseMessage> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  const decoder = new SseDecoder();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      const messages = done ? decoder.end() : decoder.push(value);
+      for (let i = 0; i < messages.length; i++) yield messages[i]!;
+      if (done) {
+        finished = true;
+        return;
+      }
+    }
+  } finally {
+    // After [DONE] (or an error frame) the rest of the body is not needed: release the socket.
+    if (!finished) reader.cancel().catch(() => {});
   }
 }
 

@@ -1,0 +1,166 @@
+// Reading session files. A whole read for loading; cheap partial reads for listing (the header,
+// the first prompt and a byte scan that counts message lines without parsing them).
+
+import fs from 'node:fs';
+import type { ChatMessage, ProviderId } from '../types.js';
+import { decodeLine, MESSAGE_LINE_PREFIX, type SessionHeader } from './records.js';
+
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+}
+
+export interface ParsedSessionFile {
+  header: SessionHeader;
+  /** The model and provider in use at the end (the header's, or the last meta record's). */
+  model: string;
+  provider: ProviderId;
+  messages: ChatMessage[];
+  /** One line each, ready to print. */
+  warnings: string[];
+  /** false: the last line has no newline; the next append must start a new line first. */
+  endsWithNewline: boolean;
+}
+
+/** Reads and checks every line. Never writes. Throws SessionError when there is no usable header. */
+export function readSessionFile(file: string, id: string): ParsedSessionFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SessionError(`cannot read session ${id} (${file}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const lines = text.split('\n');
+  const endsWithNewline = text.endsWith('\n') || text === '';
+  // With a final newline the split leaves one empty string after it; that is not a line.
+  if (endsWithNewline) lines.pop();
+
+  const first = lines[0] === undefined ? undefined : decodeLine(lines[0]);
+  if (!first?.ok || first.record.type !== 'session') {
+    throw new SessionError(`session ${id} cannot be loaded: its first line (${file}) is not a session header`);
+  }
+  const header = first.record;
+  let { model, provider } = header;
+  const messages: ChatMessage[] = [];
+  const warnings: string[] = [];
+
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue; // a newline added after a failed write
+    const decoded = decodeLine(line);
+    if (decoded.ok) {
+      if (decoded.record.type === 'message') messages.push(decoded.record.message);
+      else if (decoded.record.type === 'meta') ({ model, provider } = decoded.record);
+      continue;
+    }
+    if (decoded.reason === 'unknown') continue;
+    const torn = i === lines.length - 1 && !endsWithNewline;
+    if (torn) warnings.push(`session ${id}: the last line is incomplete (hermes probably stopped while writing it); skipped it`);
+    else warnings.push(`session ${id}: line ${i + 1} is damaged (${decoded.reason === 'json' ? 'not valid JSON' : 'not a session record'}); skipped it`);
+  }
+  return { header, model, provider, messages, warnings, endsWithNewline };
+}
+
+/** Stops reading the head of a file here: the first prompt is normally on line 2. */
+const HEAD_LIMIT = 256 * 1024;
+const CHUNK = 64 * 1024;
+
+/** The header alone (for finding the latest session in a folder), or undefined. */
+export function readHeader(file: string): SessionHeader | undefined {
+  const head = readHead(file, true);
+  return head?.header;
+}
+
+export interface FileSummary {
+  header: SessionHeader;
+  /** The first user message, or '' when none was found in the first 256 KiB. */
+  firstPrompt: string;
+  /** Complete message lines, counted without parsing them. */
+  messageCount: number;
+}
+
+export function summariseFile(file: string): FileSummary | undefined {
+  const head = readHead(file, false);
+  if (!head) return undefined;
+  const messageCount = countMessageLines(file);
+  return { header: head.header, firstPrompt: head.firstPrompt, messageCount };
+}
+
+function readHead(file: string, headerOnly: boolean): { header: SessionHeader; firstPrompt: string } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = Buffer.alloc(HEAD_LIMIT);
+    let length = 0;
+    let header: SessionHeader | undefined;
+    let lineStart = 0;
+    while (length < HEAD_LIMIT) {
+      const n = fs.readSync(fd, buffer, length, Math.min(CHUNK, HEAD_LIMIT - length), length);
+      if (n === 0) break;
+      length += n;
+      for (let nl = buffer.indexOf(10, lineStart); nl !== -1 && nl < length; nl = buffer.indexOf(10, lineStart)) {
+        const line = buffer.toString('utf8', lineStart, nl);
+        lineStart = nl + 1;
+        if (!header) {
+          const decoded = decodeLine(line);
+          if (!decoded.ok || decoded.record.type !== 'session') return undefined;
+          header = decoded.record;
+          if (headerOnly) return { header, firstPrompt: '' };
+          continue;
+        }
+        // Parse only lines that look like a user message; tool output can be large.
+        if (!line.startsWith(MESSAGE_LINE_PREFIX) || !line.includes('"message":{"role":"user"')) continue;
+        const decoded = decodeLine(line);
+        if (decoded.ok && decoded.record.type === 'message' && decoded.record.message.role === 'user') {
+          return { header, firstPrompt: decoded.record.message.content };
+        }
+      }
+    }
+    return header ? { header, firstPrompt: '' } : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Counts lines that begin a message record and are complete (a newline follows them). */
+function countMessageLines(file: string): number {
+  const pattern = Buffer.from(`\n${MESSAGE_LINE_PREFIX}`);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    const buffer = Buffer.alloc(CHUNK + pattern.length);
+    let carry = 0; // bytes kept from the previous chunk so a match may straddle two reads
+    let offset = 0; // file position of buffer[carry]
+    let count = 0;
+    let lastMatch = -1;
+    let lastNewline = -1;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, carry, CHUNK, offset);
+      if (n === 0) break;
+      const end = carry + n;
+      const base = offset - carry;
+      for (let at = buffer.indexOf(pattern, 0); at !== -1 && at + pattern.length <= end; at = buffer.indexOf(pattern, at + 1)) {
+        if (base + at <= lastMatch) continue;
+        count++;
+        lastMatch = base + at;
+      }
+      const nl = buffer.lastIndexOf(10, end - 1);
+      if (nl !== -1) lastNewline = Math.max(lastNewline, base + nl);
+      carry = Math.min(pattern.length - 1, end);
+      buffer.copy(buffer, 0, end - carry, end);
+      offset += n;
+    }
+    // A message line after the final newline was cut short.
+    if (lastMatch !== -1 && lastMatch === lastNewline) count--;
+    return count;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,169 @@
+// `hermes serve` flags. The model flags mean what they mean for `hermes -p`; the validators and
+// UsageError come from the one-shot parser so both commands word their mistakes the same way.
+
+import type { ConfigFlags } from '../agent/config.js';
+import type { ProviderId } from '../agent/types.js';
+import { parseBaseURL, parsePositiveSeconds, UsageError } from '../cli/args.js';
+
+export interface ServeFlags extends ConfigFlags {
+  host?: string;
+  port?: number;
+  key?: string;
+  corsOrigins: string[];
+  maxConcurrent?: number;
+  storeSize?: number;
+  help?: boolean;
+  /** Tools offered to the model; none unless --tools, --allow or --yolo is given. */
+  tools?: string[];
+  allow?: string[];
+  yolo?: boolean;
+}
+
+const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
+
+type ValueOption =
+  | 'host'
+  | 'port'
+  | 'key'
+  | 'corsOrigin'
+  | 'maxConcurrent'
+  | 'storeSize'
+  | 'model'
+  | 'provider'
+  | 'baseURL'
+  | 'system'
+  | 'maxTurns'
+  | 'stallTimeout'
+  | 'tools'
+  | 'allow';
+
+const VALUE_OPTIONS: Record<string, ValueOption> = {
+  '--host': 'host',
+  '--port': 'port',
+  '--key': 'key',
+  '--cors-origin': 'corsOrigin',
+  '--max-concurrent': 'maxConcurrent',
+  '--store-size': 'storeSize',
+  '-m': 'model',
+  '--model': 'model',
+  '--provider': 'provider',
+  '--base-url': 'baseURL',
+  '-s': 'system',
+  '--system': 'system',
+  '--max-turns': 'maxTurns',
+  '--stall-timeout': 'stallTimeout',
+  '--tools': 'tools',
+  '--allow': 'allow',
+};
+
+const BOOLEAN_OPTIONS: Record<string, 'noStream' | 'help' | 'yolo'> = {
+  '--no-stream': 'noStream',
+  '--yolo': 'yolo',
+  '-h': 'help',
+  '--help': 'help',
+};
+
+export function parseServeArgs(argv: readonly string[]): ServeFlags {
+  const flags: ServeFlags = { corsOrigins: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-') || arg === '-' || arg === '--') {
+      throw new UsageError(`unexpected argument '${arg.length > 40 ? `${arg.slice(0, 40)}…` : arg}' for hermes serve`);
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+
+    const boolean = BOOLEAN_OPTIONS[name];
+    if (boolean) {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      if (boolean === 'noStream') flags.stream = false;
+      else flags[boolean] = true;
+      continue;
+    }
+    const option = VALUE_OPTIONS[name];
+    if (!option) throw new UsageError(`unknown option '${name}' for hermes serve`);
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next in VALUE_OPTIONS || next in BOOLEAN_OPTIONS) throw new UsageError(`${name} needs a value`);
+      value = next;
+      i++;
+    }
+    setValue(flags, option, name, value);
+  }
+  return flags;
+}
+
+function wholeNumber(value: string, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any size' : max}, not '${value}'`);
+  }
+  return Number(value);
+}
+
+function setValue(flags: ServeFlags, option: ValueOption, name: string, value: string): void {
+  switch (option) {
+    case 'host':
+    case 'model':
+    case 'system':
+      if (value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
+      flags[option] = value;
+      return;
+    case 'key':
+      // Not quoted back: it is a secret.
+      if (value.trim().length < 8) throw new UsageError(`${name} must be at least 8 characters long`);
+      flags.key = value.trim();
+      return;
+    case 'corsOrigin':
+      flags.corsOrigins.push(parseOrigin(value, name));
+      return;
+    case 'port':
+      flags.port = wholeNumber(value, name, 0, 65535);
+      return;
+    case 'maxConcurrent':
+      flags.maxConcurrent = wholeNumber(value, name, 1);
+      return;
+    case 'storeSize':
+      flags.storeSize = wholeNumber(value, name, 0);
+      return;
+    case 'maxTurns':
+      flags.maxTurns = wholeNumber(value, name, 1);
+      return;
+    case 'provider':
+      if (!(PROVIDERS as readonly string[]).includes(value)) throw new UsageError(`unknown provider '${value}' (expected ${PROVIDERS.join(', ')})`);
+      flags.provider = value as ProviderId;
+      return;
+    case 'baseURL':
+      flags.baseURL = parseBaseURL(value, name);
+      return;
+    case 'stallTimeout': {
+      const seconds = parsePositiveSeconds(value);
+      if (seconds === undefined) throw new UsageError(`${name} must be a number of seconds above 0, not '${value}'`);
+      flags.stallTimeout = seconds;
+      return;
+    }
+    case 'tools':
+    case 'allow': {
+      const names = value.split(',').map((part) => part.trim()).filter(Boolean);
+      if (names.length === 0) throw new UsageError(`${name} needs a comma-separated list of tool names`);
+      flags[option] = names;
+      return;
+    }
+  }
+}
+
+/** A browser origin as browsers send it (scheme://host[:port], no path), or '*'. */
+function parseOrigin(value: string, name: string): string {
+  if (value === '*') return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${name} must be an origin like https://chat.example.com, not '${value}'`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash || value.endsWith('/')) {
+    throw new UsageError(`${name} must be an origin like https://chat.example.com (no path or trailing slash), not '${value}'`);
+  }
+  return url.origin;
+}

@@ -1,0 +1,167 @@
+// POST /v1/chat/completions: the agent's events in the Chat Completions wire format, framed
+// exactly as OpenAI streams it (role chunk, content chunks, finish chunk, optional usage chunk,
+// [DONE]). Tools run inside hermes: their calls never reach the client as tool_calls.
+
+import type { AgentEvent, RunResult } from '../agent/events.js';
+import { sseData, sseEvent } from '../stream/sse.js';
+import { AnswerText, chatUsage, finishReason } from './answer.js';
+import { parseExtensions, type Extensions, type RequestContext } from './context.js';
+import { badRequest, shutdownError, upstreamError, type HttpError } from './errors.js';
+import { EventStream } from './event-stream.js';
+import { frameTemplate, jsonString, slot } from './frames.js';
+import { checkModel, checkSingleChoice, isRecord, optionalBoolean, optionalPositiveInt } from './fields.js';
+import { joinSystem, parseTurn, splitConversation, type Conversation } from './messages.js';
+
+export interface ChatRequest {
+  conversation: Conversation;
+  stream: boolean;
+  includeUsage: boolean;
+  maxOutputTokens?: number;
+  extensions: Extensions;
+}
+
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (!isRecord(body)) throw badRequest('the request body must be a JSON object');
+  checkModel(body);
+  checkSingleChoice(body);
+  if (!Array.isArray(body.messages)) throw badRequest('messages is required: an array of {role, content}', 'messages');
+  if (body.messages.length === 0) throw badRequest('messages must not be empty', 'messages');
+  const turns = body.messages.map((m: unknown, i) => parseTurn(m, `messages[${i}]`));
+  const streamOptions = body.stream_options;
+  if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
+    throw badRequest('stream_options must be an object', 'stream_options');
+  }
+  return {
+    conversation: splitConversation(turns, 'messages'),
+    stream: optionalBoolean(body, 'stream') ?? false,
+    includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
+    maxOutputTokens: optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens'),
+    extensions: parseExtensions(body.hermes),
+  };
+}
+
+/** What ended a run in a way the client must hear about as an error. */
+function runError(ctx: RequestContext, result: RunResult): HttpError | undefined {
+  if (result.status === 'error' && result.error) return upstreamError(result.error, ctx.secrets);
+  if (result.status === 'interrupted' && ctx.stopCause() === 'shutdown') return shutdownError();
+  return undefined;
+}
+
+export async function handleChat(ctx: RequestContext, request: ChatRequest, configSystem: string | undefined): Promise<void> {
+  const { conversation } = request;
+  const agent = ctx.agent({
+    system: joinSystem(configSystem, ...conversation.system),
+    history: conversation.history,
+    maxOutputTokens: request.maxOutputTokens,
+  });
+  const run = agent.run(conversation.prompt, ctx.signal);
+  if (request.stream) await streamChat(ctx, request, run);
+  else await answerChat(ctx, request, run);
+}
+
+async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
+  const id = ctx.id('chatcmpl-');
+  const created = ctx.created();
+  const model = ctx.modelId;
+  const { includeUsage, extensions } = request;
+  // With include_usage OpenAI sends `"usage": null` on every chunk but the last.
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
+    sseData({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
+
+  const contentFrame = frameTemplate(chunk({ content: slot(0) }));
+  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, headers: ctx.headers, preamble: () => chunk({ role: 'assistant', content: '' }) });
+  const text = new AnswerText();
+  let result: RunResult | undefined;
+  try {
+    for await (const event of run) {
+      let frame: string | undefined;
+      switch (event.type) {
+        case 'text': {
+          const delta = text.push(event.delta);
+          if (delta !== '') frame = contentFrame(jsonString(delta));
+          break;
+        }
+        case 'reasoning':
+          if (extensions.reasoning && event.delta !== '') frame = chunk({ reasoning_content: event.delta });
+          break;
+        case 'message':
+          text.endSegment();
+          break;
+        case 'tool_started':
+        case 'tool_finished':
+          if (extensions.toolProgress) frame = toolFrame(event);
+          break;
+        case 'finished':
+          result = event.result;
+          break;
+      }
+      if (frame !== undefined && !stream.write(frame)) await stream.ready();
+    }
+  } finally {
+    stream.dispose();
+  }
+  if (!result || stream.closed) return;
+  ctx.usage = result.usage;
+
+  const error = runError(ctx, result);
+  if (error) {
+    ctx.outcome = error.code ?? 'error';
+    // Before anything was sent the client gets a real status; after, an error frame (never a
+    // finish chunk: a fake "stop" would pass a cut-off answer off as complete).
+    if (!stream.started) ctx.sendError(error);
+    else stream.end(sseData(error.body()));
+    return;
+  }
+  if (result.status === 'interrupted') return; // the client went away; nobody to tell
+
+  let tail = chunk({}, finishReason(result));
+  if (includeUsage) tail += sseData({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: chatUsage(result.usage) });
+  stream.end(tail + sseData('[DONE]'));
+}
+
+async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
+  const text = new AnswerText();
+  const reasoning: string[] = [];
+  let result: RunResult | undefined;
+  for await (const event of run) {
+    if (event.type === 'text') text.push(event.delta);
+    else if (event.type === 'reasoning') reasoning.push(event.delta);
+    else if (event.type === 'message') text.endSegment();
+    else if (event.type === 'finished') result = event.result;
+  }
+  if (!result || ctx.res.destroyed) return;
+  ctx.usage = result.usage;
+  const error = runError(ctx, result);
+  if (error) {
+    ctx.outcome = error.code ?? 'error';
+    ctx.sendError(error);
+    return;
+  }
+  if (result.status === 'interrupted') return;
+  const message: Record<string, unknown> = { role: 'assistant', content: text.text, refusal: null, annotations: [] };
+  if (request.extensions.reasoning && reasoning.length > 0) message.reasoning_content = reasoning.join('');
+  ctx.sendJson(200, {
+    id: ctx.id('chatcmpl-'),
+    object: 'chat.completion',
+    created: ctx.created(),
+    model: ctx.modelId,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(result) }],
+    usage: chatUsage(result.usage),
+  });
+}
+
+/** A tool progress frame, only for clients that asked: a custom event type breaks strict ones. */
+export function toolFrame(event: Extract<AgentEvent, { type: 'tool_started' | 'tool_finished' }>, sequence?: number): string {
+  const seq = sequence === undefined ? {} : { sequence_number: sequence };
+  if (event.type === 'tool_started') {
+    return sseEvent('hermes.tool_started', { type: 'hermes.tool_started', id: event.id, name: event.name, arguments: event.arguments, ...seq });
+  }
+  return sseEvent('hermes.tool_finished', { type: 'hermes.tool_finished', id: event.id, name: event.name, is_error: event.isError, ...seq });
+}

@@ -1,0 +1,145 @@
+// Sessions with the built binary: every conversation lands on disk as it happens and can be
+// continued (-c) or resumed (--resume), even after hermes was killed mid-answer.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
+import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
+import { ensureBuilt, runHermes, startHermes, tempHome } from './helpers.js';
+
+let server: LoopbackServer | undefined;
+let cleanup: (() => void) | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  cleanup?.();
+  cleanup = undefined;
+});
+beforeAll(ensureBuilt, 120_000);
+
+const KEY = 'sk-test-session-SECRET-0123456789';
+
+function setup(s: LoopbackServer) {
+  const dirs = tempHome();
+  cleanup = dirs.cleanup;
+  const env = { HOME: dirs.home, HERMES_HOME: dirs.hermesHome, OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: KEY };
+  const sessionsDir = path.join(dirs.hermesHome, 'sessions');
+  const files = (): string[] => (fs.existsSync(sessionsDir) ? fs.readdirSync(sessionsDir).sort().map((f) => path.join(sessionsDir, f)) : []);
+  const records = (file: string): any[] =>
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  return { env, files, records };
+}
+
+const answer = (...tokens: string[]): Step => ({ kind: 'stream', chunks: [chatTextSse(tokens)] });
+const roles = (body: any): string[] => body.messages.map((m: { role: string }) => m.role);
+
+describe('sessions', () => {
+  it('stores a one-shot conversation and continues it with -c in the same file', async () => {
+    server = await startLoopback([answer('Paris', '.'), answer('About 2 million.')]);
+    const { env, files, records } = setup(server);
+
+    const first = await runHermes(['-p', 'Capital of France?'], { env });
+    expect(first.code).toBe(0);
+    expect(files()).toHaveLength(1);
+    const file = files()[0]!;
+    const stored = records(file);
+    expect(stored[0]).toMatchObject({ type: 'session', provider: 'openai' });
+    expect(stored.slice(1).map((r) => [r.message.role, r.message.content])).toEqual([
+      ['user', 'Capital of France?'],
+      ['assistant', 'Paris.'],
+    ]);
+
+    const second = await runHermes(['-c', '-p', 'Population?'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('About 2 million.\n');
+    expect(roles(server.requests[1]!.json)).toEqual(['user', 'assistant', 'user']);
+    expect(files()).toEqual([file]);
+    expect(records(file).filter((r) => r.type === 'message')).toHaveLength(4);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(KEY);
+  });
+
+  it('resumes a session by id prefix, and an unknown id is a usage error', async () => {
+    server = await startLoopback([answer('one'), answer('two')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const id = path.basename(files()[0]!, '.jsonl').split('_').at(-1)!;
+
+    const resumed = await runHermes(['--resume', id.slice(0, 5), '-p', 'second'], { env });
+    expect(resumed.code).toBe(0);
+    expect(roles(server.requests[1]!.json)).toEqual(['user', 'assistant', 'user']);
+
+    const unknown = await runHermes(['--resume', 'zzzzzzzz', '-p', 'x'], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')[0]).toMatch(/^hermes: .*zzzzzzzz/);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--no-session stores nothing', async () => {
+    server = await startLoopback([answer('ok')]);
+    const { env, files } = setup(server);
+    const result = await runHermes(['--no-session', '-p', 'hi'], { env });
+    expect(result.code).toBe(0);
+    expect(files()).toEqual([]);
+  });
+
+  it('an interrupted answer is stored marked interrupted and sent back on -c', async () => {
+    const frames = chatTextFrames(['Half ', 'an answer', ' and the rest']);
+    server = await startLoopback((n) => (n === 1 ? { kind: 'stream', chunks: frames.slice(0, 3), hang: true } : answer('done')));
+    const { env, files, records } = setup(server);
+    const run = startHermes(['-p', 'go'], { env });
+    await run.waitForStdout('an answer');
+    run.child.kill('SIGINT');
+    expect((await run.result).code).toBe(130);
+
+    const assistant = records(files()[0]!).find((r) => r.message?.role === 'assistant');
+    expect(assistant.message).toMatchObject({ content: 'Half an answer', interrupted: true });
+
+    await runHermes(['-c', '-p', 'continue'], { env });
+    const sent = server.requests[1]!.json.messages;
+    expect(sent.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
+      ['user', 'go'],
+      ['assistant', 'Half an answer'],
+      ['user', 'continue'],
+    ]);
+  });
+
+  it('SIGKILL mid-answer loses at most the answer in flight; --continue works', async () => {
+    const frames = chatTextFrames(['Streaming ', 'when the ', 'power went out']);
+    server = await startLoopback((n) => (n === 1 ? { kind: 'stream', chunks: frames.slice(0, 3), hang: true } : answer('back again')));
+    const { env, files, records } = setup(server);
+    const run = startHermes(['-p', 'remember me'], { env });
+    await run.waitForStdout('when the');
+    run.child.kill('SIGKILL');
+    await run.result;
+
+    const stored = records(files()[0]!);
+    expect(stored.filter((r) => r.type === 'message').map((r) => r.message.content)).toEqual(['remember me']);
+
+    const next = await runHermes(['--continue', '-p', 'still there?'], { env });
+    expect(next.code).toBe(0);
+    expect(next.stdout).toBe('back again\n');
+    const sent = server.requests[1]!.json.messages;
+    expect(sent.map((m: { content: string }) => m.content)).toEqual(['remember me', 'still there?']);
+  });
+
+  it('a torn last line is skipped with a warning and the file is never rewritten', async () => {
+    server = await startLoopback([answer('first answer'), answer('second answer')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const file = files()[0]!;
+    fs.appendFileSync(file, '{"type":"message","at":"2026-11-23T00:00:00Z","message":{"role":"user","cont');
+    const before = fs.readFileSync(file);
+
+    const next = await runHermes(['-c', '-p', 'second'], { env });
+    expect(next.code).toBe(0);
+    expect(next.stderr).toMatch(/^hermes: .*line/m);
+    expect(roles(server.requests[1]!.json)).toEqual(['user', 'assistant', 'user']);
+    // Appended to, never rewritten: the old bytes are still the file's first bytes.
+    expect(fs.readFileSync(file).subarray(0, before.length).equals(before)).toBe(true);
+  });
+});

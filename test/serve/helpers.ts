@@ -1,0 +1,73 @@
+// hermes serve started in-process on 127.0.0.1:0, backed by the loopback fake provider, and
+// the real openai SDK pointed at it.
+
+import OpenAI from 'openai';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/serve/server.js';
+import { startLoopback, type LoopbackServer, type RecordedRequest, type Step } from '../support/loopback.js';
+
+export const UPSTREAM_KEY = 'sk-upstream-test-0123456789abcdef';
+
+export interface Harness {
+  upstream: LoopbackServer;
+  hermes: RunningServer;
+  /** Lines hermes logged. */
+  logs: string[];
+  client(options?: { apiKey?: string; maxRetries?: number }): OpenAI;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  script: Step[] | ((n: number, req: RecordedRequest) => Step),
+  options: Partial<ServerOptions> = {},
+): Promise<Harness> {
+  const upstream = await startLoopback(script);
+  const logs: string[] = [];
+  const hermes = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    log: (line) => logs.push(line),
+    ...options,
+    agent: {
+      provider: 'openai',
+      model: 'upstream-model',
+      connection: { baseURL: upstream.baseURL, apiKey: UPSTREAM_KEY, stallTimeoutMs: 5_000, firstByteTimeoutMs: 10_000 },
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      ...options.agent,
+    },
+    secrets: [UPSTREAM_KEY],
+  });
+  return {
+    upstream,
+    hermes,
+    logs,
+    client: (o = {}) => new OpenAI({ baseURL: `${hermes.url}/v1`, apiKey: o.apiKey ?? options.key ?? 'unused-key', maxRetries: o.maxRetries ?? 0 }),
+    async close() {
+      await hermes.close();
+      await upstream.close();
+    },
+  };
+}
+
+/** The text of the last user message in an upstream Chat Completions request. */
+export function lastUserText(req: RecordedRequest): string {
+  const messages = (req.json?.messages ?? []) as { role: string; content: unknown }[];
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
+}
+
+/** Reads a fetch Response body as text, chunk by chunk, calling `onText` with what has arrived. */
+export async function readAll(body: ReadableStream<Uint8Array>, onText?: (soFar: string) => boolean | void): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  const reader = body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (onText?.(text) === true) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return text + decoder.decode();
+}
