@@ -1,10 +1,59 @@
-// Placeholder for the interactive TUI (a later issue replaces this file). It is loaded with a
-// dynamic import only, so nothing here ever weighs on the one-shot path.
+// The interactive TUI's entry: loaded by dynamic import only when stdin and stdout are a
+// terminal, so nothing here weighs on the one-shot path. Never the alternate screen: the
+// terminal's own scrollback keeps every line.
+//
+// This module is kept light on purpose. It paints the first screen at once, then loads React
+// and Ink (src/tui/run-tui.tsx), which take longer than all of node's own start-up; the
+// prompt is usable meanwhile (keys wait in stdin until it reads them).
 
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { ResolvedConfig } from './agent/config.js';
+import { contextWindow } from './tui/context-windows.js';
+import { hideFetch, restoreFetch } from './tui/fetch-switch.js';
+import { IDLE_PLACEHOLDER, headerText, statusText } from './tui/format.js';
+import { prepaint } from './tui/prepaint.js';
+import { colorFromEnv, createTheme } from './tui/theme.js';
+
+/** Set by the bundler when scripts/build.mjs defines it; otherwise read from package.json. */
+declare const __HERMES_VERSION__: string | undefined;
+
+function version(): string {
+  if (typeof __HERMES_VERSION__ === 'string') return __HERMES_VERSION__;
+  try {
+    // dist/*.js and src/*.tsx both sit one folder below package.json
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    if (typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // fall through
+  }
+  return 'unknown';
+}
 
 /** Runs the interactive chat; resolves with the process exit code. */
-export async function runInteractive(_config: ResolvedConfig): Promise<number> {
-  process.stderr.write('hermes: the interactive mode is not available yet; use -p "prompt"\n');
-  return 2;
+export async function runInteractive(config: ResolvedConfig): Promise<number> {
+  const theme = createTheme(colorFromEnv(process.env));
+  const release = version();
+  // What Ink's first frame will show: the header, the empty prompt, the status line.
+  const [first = ' ', ...rest] = Array.from(IDLE_PLACEHOLDER);
+  const prepainted = prepaint(process.stdout, process.stdin, [
+    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd: process.cwd(), home: os.homedir() }),
+    `${theme.cyan('› ')}${theme.inverse(first)}${theme.dim(rest.join(''))}`,
+    theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: contextWindow(config.model), queued: 0 })),
+  ]);
+
+  let tui: typeof import('./tui/run-tui.js');
+  hideFetch();
+  try {
+    tui = await import('./tui/run-tui.js');
+  } catch (err) {
+    if (prepainted > 0) {
+      process.stdin.setRawMode?.(false);
+      process.stdout.write('\x1b[?25h');
+    }
+    throw err;
+  } finally {
+    restoreFetch();
+  }
+  return tui.runTui(config, { theme, version: release, prepainted });
 }

@@ -1,0 +1,231 @@
+// The interactive chat. Finished output goes to <Static> once and is never repainted; the live
+// region below it holds only the unfinished end of the answer, tool calls in progress, the
+// spinner, the prompt and the status line, and is kept well below the terminal's height: when
+// Ink's live region reaches it, Ink clears the screen and reprints everything on every frame.
+
+import { Box, Static, Text, useStdout } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Agent } from '../agent/agent.js';
+import type { Env } from '../agent/config.js';
+import { contextWindow } from '../tui/context-windows.js';
+import { IDLE_PLACEHOLDER, headerText, statusText } from '../tui/format.js';
+import { createLazyHighlighter } from '../tui/highlight.js';
+import { wrapRows } from '../tui/text-width.js';
+import type { InputHistory } from '../tui/input-history.js';
+import { createSessionCommands, missingKey, type SessionTarget } from '../tui/session-commands.js';
+import { parseSlashCommand, runSlashCommand } from '../tui/slash-commands.js';
+import type { Theme } from '../tui/theme.js';
+import { Transcript } from '../tui/transcript.js';
+import { useAgentRun, type AgentRunner } from '../tui/use-agent-run.js';
+import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { InputBox } from './InputBox.js';
+import { StatusLine } from './StatusLine.js';
+import { WaitingLine } from './WaitingLine.js';
+
+export interface AppProps {
+  agent: Agent;
+  /** Where requests go at start (the provider can change with /provider). */
+  target: SessionTarget;
+  history: InputHistory;
+  theme: Theme;
+  version: string;
+  cwd: string;
+  /** The user's home folder, shown as ~ in the header. */
+  home?: string;
+  env: Env;
+  /** The user asked to quit. */
+  onExit: (code: number) => void;
+  /** Spinner animation (off on TERM=dumb). */
+  animate?: boolean;
+  frameMs?: number;
+  /** Hands out the session's parts (tests look at what was committed). */
+  onSession?: (session: AppSession) => void;
+}
+
+export interface AppSession {
+  transcript: Transcript;
+  runner: AgentRunner;
+  /** Every line printed to <Static> so far (before wrapping). */
+  committed: () => string[];
+}
+
+interface StaticItem {
+  id: number;
+  /** As printed: wrapped to the terminal's width. */
+  text: string;
+  /** As committed (for tests and anything that reads the transcript back). */
+  lines: string[];
+}
+
+/** Answer rows never take more than this, whatever the terminal's height. */
+const MAX_ANSWER_ROWS = 8;
+const MAX_QUEUED_ROWS = 2;
+export const MORE_NOTE = '… more below, streaming';
+const BUSY_PLACEHOLDER = 'type to queue your next message';
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
+
+export function App(props: AppProps) {
+  const { agent, theme } = props;
+  const { write } = useStdout();
+  const { columns, rows } = useTerminalSize();
+  const [, setVersion] = useState(0);
+  const [hint, setHint] = useState<string | undefined>(undefined);
+  const target = useRef(props.target);
+  const mounted = useRef(true);
+  const nextId = useRef(1);
+
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
+  const publishRef = useRef<() => void>(() => {});
+  const session = useRef<{ transcript: Transcript } | undefined>(undefined);
+  if (session.current === undefined) {
+    const highlighter = createLazyHighlighter({ theme, onReady: () => publishRef.current() });
+    const transcript = new Transcript({
+      theme,
+      width: () => columnsRef.current,
+      highlighter,
+      errorContext: () => ({ ...target.current }),
+    });
+    session.current = { transcript };
+  }
+  const { transcript } = session.current;
+
+  const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home });
+  const items = useRef<StaticItem[]>([{ id: 0, text: header, lines: [header] }]);
+
+  const publish = useCallback(() => {
+    transcript.refresh();
+    const lines = transcript.take();
+    if (lines.length > 0) {
+      // Wrapped here, in one pass, rather than by Ink: its wrapping (wrap-ansi, string-width
+      // per word) was the largest cost of a long answer. Blank lines become a space: an empty
+      // <Text> would take no row at all.
+      const width = Math.max(10, columnsRef.current - 1);
+      const rows = lines.flatMap((line) => (line === '' ? [' '] : wrapRows(line, width)));
+      items.current = [...items.current, { id: nextId.current++, text: rows.join('\n'), lines }];
+    }
+    if (mounted.current) setVersion((v) => v + 1);
+  }, [transcript]);
+  publishRef.current = publish;
+
+  const runner = useAgentRun({
+    agent,
+    transcript,
+    publish,
+    frameMs: props.frameMs,
+    preflight: () => missingKey(target.current),
+  });
+
+  useEffect(() => {
+    props.onSession?.({ transcript, runner, committed: () => items.current.flatMap((item) => item.lines) });
+    return () => {
+      mounted.current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const exit = useCallback(
+    (code: number) => {
+      runner.dispose();
+      props.onExit(code);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [runner],
+  );
+
+  const commands = createSessionCommands({
+    agent,
+    target: () => target.current,
+    setTarget: (next) => {
+      target.current = next;
+    },
+    env: props.env,
+    cwd: props.cwd,
+    toggleReasoning: () => transcript.toggleReasoning(),
+    lastAnswer: () => transcript.lastAnswer,
+    writeTerminal: write,
+    clearScreen: () => {
+      runner.interrupt();
+      write(CLEAR_SCREEN);
+      transcript.notice('new conversation', 'dim');
+    },
+    exit: () => exit(0),
+    print: (line, tone) => transcript.notice(line, tone),
+  });
+
+  const onSubmit = (text: string): void => {
+    const command = parseSlashCommand(text);
+    if (command) {
+      // Commands act at once, even while an answer streams; they never reach the model.
+      runSlashCommand(command, commands);
+      publish();
+      return;
+    }
+    runner.submit(text);
+  };
+
+  // ---- the live region, sized to stay well below the terminal's height --------------------
+  const toolCount = transcript.toolRows;
+  const queued = runner.queued;
+  const queuedRows = Math.min(queued.length, MAX_QUEUED_ROWS) + (queued.length > MAX_QUEUED_ROWS ? 1 : 0);
+  // The prompt may take a third of the screen (plus scroll notes), or a line and its command
+  // hints; the status line, the spinner, the "more" note and the cursor's own row come on top.
+  const inputRows = Math.max(Math.floor(rows / 3) + 2, 10);
+  const fixedRows = inputRows + 1 + 1 + toolCount + queuedRows + 1 + 2;
+  const answerBudget = Math.max(2, Math.min(MAX_ANSWER_ROWS, rows - fixedRows));
+  const live = transcript.view(columns, answerBudget);
+
+  const status = statusText({
+    model: agent.model,
+    provider: target.current.provider,
+    usage: agent.usage,
+    contextTokens: transcript.contextTokens,
+    contextWindow: contextWindow(agent.model),
+    queued: 0,
+  });
+
+  return (
+    <>
+      <Static items={items.current}>{(item) => <Text key={item.id}>{item.text}</Text>}</Static>
+      <Box flexDirection="column">
+        {live.reasoning?.map((row, i) => (
+          <Text key={`r${i}`} wrap="truncate-end">
+            {row || ' '}
+          </Text>
+        ))}
+        {live.answer.map((row, i) => (
+          <Text key={`a${i}`} wrap="truncate-end">
+            {row || ' '}
+          </Text>
+        ))}
+        {live.more && <Text wrap="truncate-end">{theme.dim(MORE_NOTE)}</Text>}
+        {live.tools.map((row, i) => (
+          <Text key={`t${i}`} wrap="truncate-end">
+            {row}
+          </Text>
+        ))}
+        {live.waiting && <WaitingLine since={live.waiting.since} note={live.waiting.note} theme={theme} animate={props.animate} />}
+        {queued.slice(0, MAX_QUEUED_ROWS).map((prompt, i) => (
+          <Text key={`q${i}`} wrap="truncate-end">
+            {theme.dim(`⋯ queued: ${prompt.replace(/\s+/g, ' ')}`)}
+          </Text>
+        ))}
+        {queued.length > MAX_QUEUED_ROWS && <Text>{theme.dim(`⋯ +${queued.length - MAX_QUEUED_ROWS} more queued`)}</Text>}
+        <InputBox
+          busy={runner.busy}
+          history={props.history}
+          onSubmit={onSubmit}
+          onInterrupt={() => {
+            runner.interrupt();
+          }}
+          onExit={() => exit(0)}
+          onRedraw={() => write(CLEAR_SCREEN)}
+          onHint={setHint}
+          placeholder={runner.busy ? BUSY_PLACEHOLDER : IDLE_PLACEHOLDER}
+          width={columns}
+        />
+        <StatusLine text={status} hint={hint} theme={theme} />
+      </Box>
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+// The line under the prompt: model, provider, session tokens, context used; or a key hint.
+
+import { Text } from 'ink';
+import type { Theme } from '../tui/theme.js';
+
+export interface StatusLineProps {
+  text: string;
+  hint?: string;
+  theme: Theme;
+}
+
+export function StatusLine({ text, hint, theme }: StatusLineProps) {
+  return <Text wrap="truncate-end">{hint ? theme.yellow(hint) : theme.dim(text)}</Text>;
+}

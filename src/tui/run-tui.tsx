@@ -1,0 +1,111 @@
+// The interactive chat proper: Ink, React and the App. Loaded by src/app.tsx after it has
+// painted the first screen, so this module's weight (React, Ink, Yoga) does not delay it.
+
+import { render } from 'ink';
+import os from 'node:os';
+import path from 'node:path';
+import { Agent } from '../agent/agent.js';
+import type { ResolvedConfig } from '../agent/config.js';
+import { App } from '../components/App.js';
+import { InputHistory } from './input-history.js';
+import { TerminalOutput, terminalReflows } from './terminal-output.js';
+import type { Theme } from './theme.js';
+
+const EXIT_INTERRUPTED = 130;
+
+export interface TuiStart {
+  theme: Theme;
+  version: string;
+  /** Rows src/app.tsx painted before Ink was loaded; Ink's first frame replaces them. */
+  prepainted: number;
+}
+
+/** Runs the chat until the user quits; resolves with the exit code. */
+export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<number> {
+  const env = process.env;
+  // Ink writes through this: it keeps a resize from leaving bits of the live region behind.
+  const output = new TerminalOutput(process.stdout, { reflows: terminalReflows(env), prepainted: start.prepainted });
+  const stdout = output as unknown as NodeJS.WriteStream;
+  const restoreWarnings = silenceWarnings();
+
+  const history = new InputHistory(path.join(config.home, 'history.jsonl'));
+  history.load();
+
+  const agent = new Agent({
+    provider: config.provider,
+    model: config.model,
+    connection: config.connection,
+    system: config.system,
+    maxTurns: config.maxTurns,
+    stream: config.stream,
+    cwd: process.cwd(),
+  });
+
+  let finish: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+
+  const instance = render(
+    <App
+      agent={agent}
+      target={{
+        provider: config.provider,
+        baseURL: config.baseURL,
+        apiKey: config.apiKey,
+        stallTimeoutMs: config.stallTimeoutMs,
+        maxTurns: config.maxTurns,
+        stream: config.stream,
+        secrets: config.secrets,
+      }}
+      history={history}
+      theme={start.theme}
+      version={start.version}
+      cwd={process.cwd()}
+      home={os.homedir()}
+      env={env}
+      animate={env.TERM !== 'dumb'}
+      onExit={(code) => finish(code)}
+    />,
+    // incrementalRendering stays off: in Ink 6.8.0 it moves the cursor up one row too few
+    // whenever the frame ends with a newline (always, below full screen), so every frame lands
+    // one row lower and the previous ones stay in the scrollback (seen in tmux). The live
+    // region is a few short lines, so redrawing it whole costs little.
+    { stdout, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 60 },
+  );
+
+  // Ctrl+C at the keyboard arrives as a key (raw mode); these are signals from elsewhere.
+  const onSignal = (signal: NodeJS.Signals): void => finish(signal === 'SIGINT' ? EXIT_INTERRUPTED : 128 + (os.constants.signals[signal] ?? 15));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  try {
+    const code = await exited;
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => {});
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    restoreWarnings();
+    output.dispose();
+    // Nothing may keep the process alive once the chat is over (stdin was in raw mode).
+    process.stdin.pause();
+    process.stdin.unref?.();
+  }
+}
+
+/** Node's warnings (experimental features, deprecations in dependencies) would print over the
+ *  screen; while the TUI runs they are dropped. */
+function silenceWarnings(): () => void {
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  const ignore = (): void => {};
+  process.on('warning', ignore);
+  return () => {
+    process.off('warning', ignore);
+    for (const listener of listeners) process.on('warning', listener);
+  };
+}

@@ -1,0 +1,141 @@
+// The slash commands' effects on the session: the agent's model, provider, system prompt and
+// history, and the terminal (clear, clipboard). Parsing and help text live in slash-commands.ts.
+
+import type { Agent } from '../agent/agent.js';
+import { PROVIDERS, resolveConfig, type Env } from '../agent/config.js';
+import type { ProviderConnection, ProviderId } from '../agent/types.js';
+import { contextWindow } from './context-windows.js';
+import { clean, formatTokens, keyVariable, urlVariable } from './format.js';
+import { osc52Copy, type SlashCommandContext } from './slash-commands.js';
+
+/** What the session knows about where requests go (the agent keeps the connection itself). */
+export interface SessionTarget {
+  provider: ProviderId;
+  baseURL?: string;
+  apiKey?: string;
+  stallTimeoutMs: number;
+  maxTurns: number;
+  stream: boolean;
+  secrets: readonly string[];
+}
+
+export interface SessionCommandDeps {
+  agent: Agent;
+  target: () => SessionTarget;
+  setTarget: (target: SessionTarget) => void;
+  env: Env;
+  cwd?: string;
+  toggleReasoning: () => boolean;
+  lastAnswer: () => string;
+  /** Raw bytes for the terminal (OSC 52, clearing the screen), written around the live region. */
+  writeTerminal: (data: string) => void;
+  /** Starts a new conversation on screen (after the agent forgot the old one). */
+  clearScreen: () => void;
+  exit: () => void;
+  print: (line: string, tone?: 'info' | 'error') => void;
+}
+
+/** Why a request cannot go out (no API key for the provider's own address), or undefined. */
+export function missingKey(target: Pick<SessionTarget, 'provider' | 'baseURL' | 'apiKey'>): string | undefined {
+  if (target.apiKey) return undefined;
+  if (!isDefaultAddress(target.provider, target.baseURL)) return undefined;
+  const keyVar = keyVariable(target.provider);
+  return `${keyVar} is not set — export it and restart hermes, or set ${urlVariable(target.provider)} to a server that needs no key`;
+}
+
+function isDefaultAddress(provider: ProviderId, baseURL: string | undefined): boolean {
+  if (baseURL === undefined) return true;
+  try {
+    return new URL(baseURL).hostname === (provider === 'anthropic' ? 'api.anthropic.com' : 'api.openai.com');
+  } catch {
+    return false;
+  }
+}
+
+export function createSessionCommands(deps: SessionCommandDeps): SlashCommandContext {
+  const { agent } = deps;
+  return {
+    showModel() {
+      const window = contextWindow(agent.model);
+      return `model: ${agent.model}${window ? ` (context window ${formatTokens(window)} tokens)` : ''} — /model NAME switches`;
+    },
+    setModel(name) {
+      const model = name.trim();
+      if (model === '' || /\s/.test(model)) throw new Error('a model name is one word, e.g. /model gpt-4.1-mini');
+      agent.setModel(model);
+      return `model: ${model} (from the next prompt on; the conversation is kept)`;
+    },
+    showProvider() {
+      const target = deps.target();
+      const address = target.baseURL ? clean(target.baseURL, target.secrets) : 'its default address';
+      return `provider: ${target.provider} at ${address} — one of ${PROVIDERS.join(', ')}; /provider NAME switches`;
+    },
+    setProvider(name) {
+      const id = name.trim().toLowerCase();
+      if (!(PROVIDERS as readonly string[]).includes(id)) {
+        throw new Error(`unknown provider '${clean(name, []).slice(0, 40)}' — one of ${PROVIDERS.join(', ')}`);
+      }
+      const provider = id as ProviderId;
+      const current = deps.target();
+      let resolved;
+      try {
+        resolved = resolveConfig({
+          flags: { provider, stallTimeout: current.stallTimeoutMs / 1000, maxTurns: current.maxTurns, stream: current.stream },
+          // HERMES_MODEL / HERMES_PROVIDER chose the first provider's model, not this one's
+          env: { ...deps.env, HERMES_MODEL: undefined, HERMES_PROVIDER: undefined },
+          cwd: deps.cwd,
+          requireApiKey: false,
+        });
+      } catch (err) {
+        throw new Error(err instanceof Error ? err.message : String(err));
+      }
+      const problem = missingKey(resolved);
+      if (problem !== undefined) throw new Error(`cannot switch to ${provider}: ${problem}`);
+      const connection: ProviderConnection = resolved.connection;
+      agent.setProvider(provider, connection);
+      agent.setModel(resolved.model);
+      deps.setTarget({
+        provider,
+        baseURL: resolved.baseURL,
+        apiKey: resolved.apiKey,
+        stallTimeoutMs: resolved.stallTimeoutMs,
+        maxTurns: resolved.maxTurns,
+        stream: resolved.stream,
+        secrets: resolved.secrets,
+      });
+      return `provider: ${provider} · model: ${resolved.model} (the conversation is kept)`;
+    },
+    setSystem(text) {
+      agent.setSystem(text);
+      return text === undefined ? 'system prompt removed' : `system prompt set (${text.length} characters)`;
+    },
+    toggleReasoning() {
+      return deps.toggleReasoning() ? 'reasoning: shown in full' : 'reasoning: one summary line';
+    },
+    usage() {
+      const u = agent.usage;
+      const extra: string[] = [];
+      if (u.reasoningTokens) extra.push(`${formatTokens(u.reasoningTokens)} reasoning`);
+      if (u.cacheReadTokens) extra.push(`${formatTokens(u.cacheReadTokens)} cached`);
+      const requests = agent.requestCount === 1 ? '1 request' : `${agent.requestCount} requests`;
+      return `this session: ${formatTokens(u.inputTokens)} tokens in · ${formatTokens(u.outputTokens)} out${extra.length ? ` (${extra.join(', ')})` : ''} · ${requests}`;
+    },
+    copyLastAnswer() {
+      const answer = deps.lastAnswer();
+      if (answer === '') return 'nothing to copy yet';
+      deps.writeTerminal(osc52Copy(answer));
+      const note = deps.env.TMUX ? ' (inside tmux this needs `set -g set-clipboard on`)' : '';
+      return `copied the last answer (${answer.length} characters) to the clipboard via OSC 52${note}`;
+    },
+    clear() {
+      agent.clear();
+      deps.clearScreen();
+    },
+    exit() {
+      deps.exit();
+    },
+    print(line, tone) {
+      deps.print(line, tone);
+    },
+  };
+}

@@ -1,0 +1,194 @@
+// The stdout Ink renders to, wrapped so that a terminal resize cannot leave pieces of the live
+// region in the scrollback.
+//
+// When a terminal that reflows (tmux, iTerm2, kitty, VTE, Windows Terminal…) gets narrower, each
+// line of Ink's live region that is wider than the new width is re-wrapped onto more rows. Ink
+// then erases as many rows as its frame had lines, so the top rows of the re-wrapped frame stay
+// behind as garbage above the new frame. This wrapper remembers the frame Ink last drew (the
+// text of its last write after the erase sequence that starts it) and how many rows it takes
+// now; before Ink erases it, the rows beyond one per line are deleted, so Ink's erase covers the
+// whole frame. The terminal's size is read at that moment (a resize may not have been signalled
+// yet). Terminals that truncate instead of reflowing (xterm, rxvt) need nothing and get nothing.
+//
+// Limit: tmux re-wraps its grid at once but passes a new size to the program at most every
+// 250 ms; a frame written in that gap is laid out for a width the terminal no longer has, and
+// nothing the program does can know. Resizes at that pace or slower leave no trace.
+
+import { EventEmitter } from 'node:events';
+import { codePointWidth } from './text-width.js';
+
+/** Leading cursor movements and erases of a write (Ink's eraseLines and the like). */
+// eslint-disable-next-line no-control-regex
+const LEADING_CONTROLS = /^(?:\x1b\[[0-9;?]*[A-HJKSTfhlsu])+/;
+// eslint-disable-next-line no-control-regex
+const SEQUENCES = /\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+/** Whether this terminal re-wraps lines when it gets narrower. */
+export function terminalReflows(env: Readonly<Record<string, string | undefined>>): boolean {
+  if (env.TMUX) return true;
+  if (env.XTERM_VERSION) return false;
+  if (env.STY) return false; // GNU screen truncates
+  if ((env.TERM ?? '').startsWith('rxvt')) return false;
+  return true;
+}
+
+/** Display columns of terminal output (escape sequences take none). */
+export function outputWidth(line: string): number {
+  const text = line.replace(SEQUENCES, '');
+  let width = 0;
+  for (const ch of text) width += codePointWidth(ch.codePointAt(0) ?? 0);
+  return width;
+}
+
+/** Rows `lines` take on a terminal `columns` wide, each wrapped on its own. */
+export function rowsAt(lines: readonly string[], columns: number): number {
+  let rows = 0;
+  for (const line of lines) rows += Math.max(1, Math.ceil(outputWidth(line) / Math.max(1, columns)));
+  return rows;
+}
+
+export interface TerminalOutputOptions {
+  /** The terminal re-wraps lines on resize (see terminalReflows). */
+  reflows: boolean;
+  /** Rows painted above the cursor before Ink started (prepaint.ts): its first frame replaces them. */
+  prepainted?: number;
+}
+
+export class TerminalOutput extends EventEmitter {
+  readonly #target: NodeJS.WriteStream;
+  readonly #reflows: boolean;
+  /** Lines of the live frame on screen (without the row the cursor waits on). */
+  #frame: string[] = [];
+  /** The terminal's width when the frame was written (it wrapped at that width). */
+  #frameColumns = 0;
+  /** The frame's extra rows were already deleted. */
+  #unwrapped = false;
+  /** The terminal's width as last seen. */
+  #columns: number;
+  readonly #onResize = (): void => this.#resized();
+  #prepainted: number;
+
+  constructor(target: NodeJS.WriteStream, options: TerminalOutputOptions) {
+    super();
+    this.#target = target;
+    this.#reflows = options.reflows;
+    this.#prepainted = options.prepainted ?? 0;
+    this.#columns = target.columns || 80;
+    target.on('resize', this.#onResize);
+  }
+
+  get isTTY(): boolean {
+    return this.#target.isTTY === true;
+  }
+
+  get columns(): number {
+    return this.#target.columns;
+  }
+
+  get rows(): number {
+    return this.#target.rows;
+  }
+
+  get writable(): boolean {
+    return this.#target.writable;
+  }
+
+  get destroyed(): boolean {
+    return this.#target.destroyed;
+  }
+
+  get writableEnded(): boolean {
+    return this.#target.writableEnded;
+  }
+
+  get writableLength(): number {
+    return this.#target.writableLength;
+  }
+
+  /** The live frame as last drawn (for tests). */
+  get frame(): readonly string[] {
+    return this.#frame;
+  }
+
+  write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), callback?: (err?: Error | null) => void): boolean {
+    if (typeof chunk === 'string') {
+      if (this.#prepainted > 0 && chunk.replace(SEQUENCES, '') !== '') {
+        // Ink's first frame goes where the painted one is: its rows are erased from the bottom
+        // up, as Ink erases its own. (Not ESC[J from the top: tmux's scroll-on-clear would
+        // move the painted rows into the scrollback.)
+        this.#target.write(`${'\x1b[2K\x1b[1A'.repeat(this.#prepainted)}\x1b[2K\x1b[G`);
+        this.#prepainted = 0;
+      }
+      this.#beforeWrite(chunk);
+    }
+    if (typeof encoding === 'function') return this.#target.write(chunk, encoding);
+    return encoding === undefined ? this.#target.write(chunk, callback) : this.#target.write(chunk, encoding, callback);
+  }
+
+  /** Stops following the real terminal's resizes. */
+  dispose(): void {
+    this.#target.off('resize', this.#onResize);
+  }
+
+  #beforeWrite(data: string): void {
+    const prefix = data.charCodeAt(0) === 0x1b ? (LEADING_CONTROLS.exec(data)?.[0] ?? '') : '';
+    const erases = prefix.includes('\x1b[2K');
+    if (erases) {
+      // Ink is about to erase its frame, one row per line. The terminal may have been resized
+      // a moment ago without the signal having reached us yet: ask it directly.
+      this.#sync();
+      this.#unwrapFrame();
+    }
+    const rest = prefix === '' ? data : data.slice(prefix.length);
+    // A write that starts with text is text (Ink's frame, or static output, which Ink always
+    // follows with the frame); one that starts with a sequence may be nothing but sequences.
+    if (rest === '' || (rest.charCodeAt(0) === 0x1b && rest.replace(SEQUENCES, '') === '')) {
+      // only controls: an erase (Ink's clear) empties the frame; anything else leaves it
+      if (erases) this.#setFrame([]);
+      return;
+    }
+    const lines = rest.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    this.#setFrame(lines);
+  }
+
+  #setFrame(lines: string[]): void {
+    this.#frame = lines;
+    this.#frameColumns = this.#columns;
+    this.#unwrapped = false;
+  }
+
+  /** Rows the frame takes on screen now. */
+  #frameRows(): number {
+    if (this.#unwrapped) return this.#frame.length;
+    // Lines wider than the terminal wrapped as they were written; a reflowing terminal has
+    // since re-wrapped them to its current width.
+    return rowsAt(this.#frame, this.#reflows ? this.#columns : this.#frameColumns);
+  }
+
+  /** Reads the terminal's size now (it may have changed before SIGWINCH was handled). */
+  #sync(): void {
+    const size = typeof this.#target.getWindowSize === 'function' ? this.#target.getWindowSize() : undefined;
+    this.#columns = size?.[0] || this.#target.columns || 80;
+  }
+
+  /** Deletes the rows the frame takes beyond one per line, so Ink's erase covers all of it. */
+  #unwrapFrame(): void {
+    const lines = this.#frame.length;
+    if (lines === 0) return;
+    const rows = this.#frameRows();
+    const extra = rows - lines;
+    // A frame taller than the screen has its top in the scrollback, out of reach.
+    if (extra <= 0 || rows >= (this.#target.rows || 24)) return;
+    // From the row under the frame: up to its first row, delete the extra rows (what follows
+    // moves up), and back down to the row under what is left.
+    this.#target.write(`\x1b[${rows}A\x1b[${extra}M\x1b[${lines}B`);
+    this.#unwrapped = true;
+  }
+
+  #resized(): void {
+    this.#sync();
+    // Ink's resize handler erases and redraws the frame; the fix-up happens in that write.
+    this.emit('resize');
+  }
+}

@@ -1,0 +1,57 @@
+// One line per tool call: what it acts on while it runs, and a short result once it is done.
+// Arguments and results are model- or tool-produced text: sanitised, folded, cut short.
+
+import { sanitizeForTerminal } from '../stream/sanitize.js';
+import { displayWidth, lastColumns } from './text-width.js';
+
+const ARG_KEYS = ['path', 'file_path', 'filePath', 'file', 'filename', 'command', 'cmd', 'query', 'pattern', 'url', 'name', 'text'];
+
+/** Folds text to one safe line of at most `max` columns. */
+export function oneLine(text: string, max: number): string {
+  const line = sanitizeForTerminal(text).replace(/\s+/g, ' ').trim();
+  if (displayWidth(line) <= max) return line;
+  // keep the start: a path or command reads from the left
+  let out = '';
+  let width = 0;
+  for (const ch of line) {
+    const w = displayWidth(ch);
+    if (width + w > max - 1) break;
+    out += ch;
+    width += w;
+  }
+  return `${out}…`;
+}
+
+/** The argument worth showing: a path, a command, a query… or the JSON itself, shortened. */
+export function describeArguments(json: string, max = 60): string {
+  let value: unknown;
+  try {
+    value = json.trim() === '' ? {} : JSON.parse(json);
+  } catch {
+    return oneLine(json, max);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return oneLine(JSON.stringify(value), max);
+  const record = value as Record<string, unknown>;
+  for (const key of ARG_KEYS) {
+    const v = record[key];
+    if (typeof v === 'string' && v.trim() !== '') return oneLine(v, max);
+  }
+  const first = Object.values(record).find((v) => typeof v === 'string' && v.trim() !== '');
+  if (typeof first === 'string') return oneLine(first, max);
+  const keys = Object.keys(record);
+  return keys.length === 0 ? '' : oneLine(JSON.stringify(record), max);
+}
+
+/** A short result: the error's first line, or how much came back. */
+export function describeResult(content: string, isError: boolean, max = 60): string {
+  const lines = content.split('\n').filter((line) => line.trim() !== '');
+  if (isError) return oneLine(lines[0] ?? 'failed', max);
+  if (lines.length === 0) return 'done';
+  if (lines.length === 1) return oneLine(lines[0] ?? '', max);
+  return `${lines.length} lines`;
+}
+
+/** Keeps the end of a long value (for the live view of a running call). */
+export function tailOf(text: string, max: number): string {
+  return displayWidth(text) <= max ? text : `…${lastColumns(text, max - 1)}`;
+}
