@@ -70,6 +70,16 @@ function frames(tokens) {
   return out.map((f) => Buffer.from(f));
 }
 
+function lastUserMessage(body) {
+  try {
+    const messages = JSON.parse(body.toString('utf8')).messages ?? [];
+    const content = messages.filter((m) => m.role === 'user').at(-1)?.content;
+    return typeof content === 'string' ? content : JSON.stringify(content);
+  } catch {
+    return undefined;
+  }
+}
+
 function route(url) {
   const path = (url ?? '').split('?', 1)[0];
   if (!path.endsWith('/chat/completions')) return undefined;
@@ -80,14 +90,15 @@ function route(url) {
 
 /**
  * Starts the server. `log` holds one entry per answered request:
- * { count, rate, startedAt, firstContentAt, lastContentAt, endedAt, closedEarly, sentAt }.
+ * { count, rate, startedAt, firstContentAt, lastContentAt, endedAt, closedEarly, sentAt, prompt }.
  */
 export async function startTuiServer() {
   const cache = new Map();
   const log = [];
   const sockets = new Set();
   const server = http.createServer((req, res) => {
-    req.resume();
+    const received = [];
+    req.on('data', (chunk) => received.push(chunk));
     req.on('end', () => {
       const plan = req.method === 'POST' ? route(req.url) : undefined;
       if (!plan) {
@@ -107,6 +118,8 @@ export async function startTuiServer() {
         closedEarly: false,
         /** When content frame k (token k, 1-based) was handed to the socket. */
         sentAt: new Float64Array(plan.count + 1).fill(NaN),
+        /** The last user message of the request: what the client says was typed. */
+        prompt: lastUserMessage(Buffer.concat(received)),
       };
       log.push(entry);
       res.on('close', () => {

@@ -161,9 +161,10 @@ export class Tmux {
   #dir;
   #serial = 0;
 
-  constructor(dir, { columns = 120, rows = 40, historyLimit = 100_000 } = {}) {
+  constructor(dir, { columns = 120, rows = 40, historyLimit = 100_000, cwd = process.cwd() } = {}) {
     this.#socket = `hermes-tui-bench-${process.pid}`;
     this.#dir = dir;
+    this.cwd = cwd;
     this.columns = columns;
     this.rows = rows;
     this.historyLimit = historyLimit;
@@ -202,7 +203,7 @@ export class Tmux {
     const tap = new Tap(fifo);
     const assignments = Object.entries(env).map(([key, value]) => shellQuote(`${key}=${value}`));
     const line = `read gate; exec env -i ${assignments.join(' ')} ${command.map(shellQuote).join(' ')}`;
-    await this.run('new-session', '-d', '-s', name, '-x', String(this.columns), '-y', String(this.rows), line);
+    await this.run('new-session', '-d', '-s', name, '-c', this.cwd, '-x', String(this.columns), '-y', String(this.rows), line);
     await this.run('pipe-pane', '-o', '-t', name, `exec cat > ${shellQuote(fifo)}`);
     const pid = Number((await this.run('list-panes', '-t', name, '-F', '#{pane_pid}')).trim());
     const tmux = this;
