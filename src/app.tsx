@@ -9,6 +9,13 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ResolvedConfig } from './agent/config.js';
+import type { SessionChoice } from './agent/session/open.js';
+import { SessionError } from './agent/session/read.js';
+import { ToolSelectionError } from './agent/tools/builtin.js';
+import { setUpTools, type ToolChoices, type ToolSetup } from './agent/tools/setup.js';
+import type { OpenedSession } from './agent/session/open.js';
+import { ApprovalQueue } from './tui/approvals.js';
+import { ChatSessions } from './tui/chat-sessions.js';
 import { contextWindow } from './tui/context-windows.js';
 import { hideFetch, restoreFetch } from './tui/fetch-switch.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from './tui/format.js';
@@ -30,14 +37,42 @@ function version(): string {
   return 'unknown';
 }
 
+export interface InteractiveOptions {
+  /** Which conversation to start with (-c, --resume, --no-session); default a new one. */
+  session?: SessionChoice;
+  /** --tools, --no-tools, --yolo, --allow. */
+  tools?: ToolChoices;
+}
+
+const USAGE_EXIT = 2;
+
 /** Runs the interactive chat; resolves with the process exit code. */
-export async function runInteractive(config: ResolvedConfig): Promise<number> {
+export async function runInteractive(config: ResolvedConfig, options: InteractiveOptions = {}): Promise<number> {
+  const cwd = process.cwd();
+  // Mistakes in the flags end here, with one line, before anything is drawn.
+  const approvals = new ApprovalQueue();
+  let tools: ToolSetup;
+  try {
+    tools = setUpTools(options.tools ?? {}, { ask: approvals.ask });
+  } catch (err) {
+    if (err instanceof ToolSelectionError) return usageFailure(err.message);
+    throw err;
+  }
+  const sessions = new ChatSessions({ home: config.home, cwd, secrets: config.secrets });
+  let opened: OpenedSession;
+  try {
+    opened = sessions.open(options.session ?? { mode: 'new' }, config.model, config.provider);
+  } catch (err) {
+    if (err instanceof SessionError) return usageFailure(err.message);
+    throw err;
+  }
+
   const theme = createTheme(colorFromEnv(process.env));
   const release = version();
   // What Ink's first frame will show: the header, the empty prompt, the status line.
   const [first = ' ', ...rest] = Array.from(IDLE_PLACEHOLDER);
   const prepainted = prepaint(process.stdout, process.stdin, [
-    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd: process.cwd(), home: os.homedir() }),
+    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir() }),
     `${theme.cyan('› ')}${theme.inverse(first)}${theme.dim(rest.join(''))}`,
     theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: contextWindow(config.model), queued: 0 })),
   ]);
@@ -55,5 +90,10 @@ export async function runInteractive(config: ResolvedConfig): Promise<number> {
   } finally {
     restoreFetch();
   }
-  return tui.runTui(config, { theme, version: release, prepainted });
+  return tui.runTui(config, { theme, version: release, prepainted, tools, approvals, sessions, opened });
+}
+
+function usageFailure(message: string): number {
+  process.stderr.write(`hermes: ${message}\nTry 'hermes --help'.\n`);
+  return USAGE_EXIT;
 }

@@ -52,7 +52,8 @@ async function start(flags: CliFlags): Promise<number> {
     const config = resolveConfig({ flags, env, requireApiKey: false });
     // The TUI (React, Ink) is loaded only here, never on the one-shot path.
     const { runInteractive } = await import('../app.js');
-    return runInteractive(config);
+    // Unknown tool names and --resume ids are reported there, before the TUI opens.
+    return runInteractive(config, { session: sessionChoice(flags), tools: flags });
   }
 
   // Configuration first: a missing key fails at once, before waiting for a slow pipe.

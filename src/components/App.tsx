@@ -7,6 +7,11 @@ import { Box, Static, Text, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Agent } from '../agent/agent.js';
 import type { Env } from '../agent/config.js';
+import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent/tools/approval.js';
+import type { ChatMessage } from '../agent/types.js';
+import { ApprovalQueue, decisionLine, PROMPT_CHROME_ROWS } from '../tui/approvals.js';
+import type { ChatSessions } from '../tui/chat-sessions.js';
+import { createConversations, type Conversations } from '../tui/conversations.js';
 import { contextWindow } from '../tui/context-windows.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from '../tui/format.js';
 import { createLazyHighlighter } from '../tui/highlight.js';
@@ -17,7 +22,9 @@ import { parseSlashCommand, runSlashCommand } from '../tui/slash-commands.js';
 import type { Theme } from '../tui/theme.js';
 import { Transcript } from '../tui/transcript.js';
 import { useAgentRun, type AgentRunner } from '../tui/use-agent-run.js';
+import { useApprovals } from '../tui/use-approvals.js';
 import { useTerminalSize } from '../tui/use-terminal-size.js';
+import { ApprovalPrompt } from './ApprovalPrompt.js';
 import { InputBox } from './InputBox.js';
 import { StatusLine } from './StatusLine.js';
 import { WaitingLine } from './WaitingLine.js';
@@ -40,11 +47,21 @@ export interface AppProps {
   frameMs?: number;
   /** Hands out the session's parts (tests look at what was committed). */
   onSession?: (session: AppSession) => void;
+  /** Where the tool layer's questions arrive (ApprovalPolicy.ask is `approvals.ask`). */
+  approvals?: ApprovalQueue;
+  /** The live approval policy ('always' answers are forgotten on /clear and /resume). */
+  policy?: ApprovalPolicy;
+  /** The conversation files; absent, /sessions and /resume are not available. */
+  sessions?: ChatSessions;
+  /** A continued conversation (hermes -c / --resume), drawn before the prompt, and the notices
+   *  that came with opening it (damaged lines skipped…), shown dim. */
+  startup?: { messages: readonly ChatMessage[]; notices: readonly string[] };
 }
 
 export interface AppSession {
   transcript: Transcript;
   runner: AgentRunner;
+  approvals: ApprovalQueue;
   /** Every line printed to <Static> so far (before wrapping). */
   committed: () => string[];
 }
@@ -64,6 +81,15 @@ export const MORE_NOTE = '… more below, streaming';
 const BUSY_PLACEHOLDER = 'type to queue your next message';
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 
+/** Committed lines as one <Static> item, wrapped here in one pass rather than by Ink: its
+ *  wrapping (wrap-ansi, string-width per word) was the largest cost of a long answer. Blank
+ *  lines become a space: an empty <Text> would take no row at all. */
+function staticItem(id: number, lines: string[], columns: number): StaticItem {
+  const width = Math.max(10, columns - 1);
+  const rows = lines.flatMap((line) => (line === '' ? [' '] : wrapRows(line, width)));
+  return { id, text: rows.join('\n'), lines };
+}
+
 export function App(props: AppProps) {
   const { agent, theme } = props;
   const { write } = useStdout();
@@ -77,7 +103,7 @@ export function App(props: AppProps) {
   const columnsRef = useRef(columns);
   columnsRef.current = columns;
   const publishRef = useRef<() => void>(() => {});
-  const session = useRef<{ transcript: Transcript } | undefined>(undefined);
+  const session = useRef<{ transcript: Transcript; approvals: ApprovalQueue } | undefined>(undefined);
   if (session.current === undefined) {
     const highlighter = createLazyHighlighter({ theme, onReady: () => publishRef.current() });
     const transcript = new Transcript({
@@ -86,24 +112,27 @@ export function App(props: AppProps) {
       highlighter,
       errorContext: () => ({ ...target.current }),
     });
-    session.current = { transcript };
+    // A continued conversation is part of the first frame, above the prompt.
+    if (props.startup) {
+      transcript.replay(props.startup.messages);
+      for (const notice of props.startup.notices) transcript.notice(notice, 'dim');
+    }
+    session.current = { transcript, approvals: props.approvals ?? new ApprovalQueue() };
   }
-  const { transcript } = session.current;
+  const { transcript, approvals } = session.current;
 
-  const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home });
-  const items = useRef<StaticItem[]>([{ id: 0, text: header, lines: [header] }]);
+  const items = useRef<StaticItem[] | undefined>(undefined);
+  if (items.current === undefined) {
+    const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home });
+    items.current = [{ id: 0, text: header, lines: [header] }];
+    const replayed = transcript.take();
+    if (replayed.length > 0) items.current.push(staticItem(nextId.current++, replayed, columnsRef.current));
+  }
 
   const publish = useCallback(() => {
     transcript.refresh();
     const lines = transcript.take();
-    if (lines.length > 0) {
-      // Wrapped here, in one pass, rather than by Ink: its wrapping (wrap-ansi, string-width
-      // per word) was the largest cost of a long answer. Blank lines become a space: an empty
-      // <Text> would take no row at all.
-      const width = Math.max(10, columnsRef.current - 1);
-      const rows = lines.flatMap((line) => (line === '' ? [' '] : wrapRows(line, width)));
-      items.current = [...items.current, { id: nextId.current++, text: rows.join('\n'), lines }];
-    }
+    if (lines.length > 0) items.current = [...(items.current ?? []), staticItem(nextId.current++, lines, columnsRef.current)];
     if (mounted.current) setVersion((v) => v + 1);
   }, [transcript]);
   publishRef.current = publish;
@@ -116,10 +145,37 @@ export function App(props: AppProps) {
     preflight: () => missingKey(target.current),
   });
 
+  const conversationsRef = useRef<Conversations | undefined>(undefined);
+  conversationsRef.current ??= createConversations({
+    agent,
+    sessions: props.sessions,
+    policy: props.policy,
+    approvals,
+    transcript,
+    runner,
+    theme,
+    cwd: props.cwd,
+    home: props.home,
+    publish: () => publishRef.current(),
+    clearScreen: () => write(CLEAR_SCREEN),
+  });
+  const conversations = conversationsRef.current;
+
+  const approval = useApprovals(approvals);
+  transcript.awaiting(approval.current?.call.id);
+
   useEffect(() => {
-    props.onSession?.({ transcript, runner, committed: () => items.current.flatMap((item) => item.lines) });
+    props.onSession?.({ transcript, runner, approvals, committed: () => (items.current ?? []).flatMap((item) => item.lines) });
+    // A session that cannot be written is said once, in red; the chat goes on.
+    props.sessions?.onError((message) => {
+      transcript.notice(message, 'error');
+      publishRef.current();
+    });
     return () => {
       mounted.current = false;
+      props.sessions?.onError(undefined);
+      // Nobody is left to answer: let the tool layer go on (as a denial).
+      approvals.cancelAll();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -127,11 +183,19 @@ export function App(props: AppProps) {
   const exit = useCallback(
     (code: number) => {
       runner.dispose();
+      approvals.cancelAll();
       props.onExit(code);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [runner],
   );
+
+  const decide = (request: ApprovalRequest, decision: ApprovalDecision): void => {
+    if (approvals.current !== request) return;
+    transcript.line(decisionLine(request, decision, theme));
+    approvals.answer(request, decision);
+    publish();
+  };
 
   const commands = createSessionCommands({
     agent,
@@ -144,11 +208,10 @@ export function App(props: AppProps) {
     toggleReasoning: () => transcript.toggleReasoning(),
     lastAnswer: () => transcript.lastAnswer,
     writeTerminal: write,
-    clearScreen: () => {
-      runner.interrupt();
-      write(CLEAR_SCREEN);
-      transcript.notice('new conversation', 'dim');
-    },
+    newConversation: () => conversations.newConversation(),
+    listSessions: () => conversations.listSessions(),
+    resume: (id) => conversations.resume(id),
+    switchModel: (model, provider) => props.sessions?.switchModel(model, provider),
     exit: () => exit(0),
     print: (line, tone) => transcript.notice(line, tone),
   });
@@ -174,6 +237,9 @@ export function App(props: AppProps) {
   const fixedRows = inputRows + 1 + 1 + toolCount + queuedRows + 1 + 2;
   const answerBudget = Math.max(2, Math.min(MAX_ANSWER_ROWS, rows - fixedRows));
   const live = transcript.view(columns, answerBudget);
+  // While a question is up the prompt is one row: the diff gets the rest, minus a margin.
+  const liveRows = (live.reasoning?.length ?? 0) + live.answer.length + (live.more ? 1 : 0) + live.tools.length + (live.waiting ? 1 : 0);
+  const approvalRows = Math.max(3, rows - liveRows - queuedRows - PROMPT_CHROME_ROWS - 1 - 1 - 3);
 
   const status = statusText({
     model: agent.model,
@@ -211,12 +277,25 @@ export function App(props: AppProps) {
           </Text>
         ))}
         {queued.length > MAX_QUEUED_ROWS && <Text>{theme.dim(`⋯ +${queued.length - MAX_QUEUED_ROWS} more queued`)}</Text>}
+        {approval.current && (
+          <ApprovalPrompt
+            request={approval.current}
+            waiting={approval.waiting}
+            theme={theme}
+            maxBodyRows={approvalRows}
+            onDecision={decide}
+            onInterrupt={() => {
+              conversations.interrupt();
+            }}
+          />
+        )}
         <InputBox
           busy={runner.busy}
+          suspended={approval.current !== undefined}
           history={props.history}
           onSubmit={onSubmit}
           onInterrupt={() => {
-            runner.interrupt();
+            conversations.interrupt();
           }}
           onExit={() => exit(0)}
           onRedraw={() => write(CLEAR_SCREEN)}

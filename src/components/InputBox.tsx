@@ -47,6 +47,9 @@ export interface InputBoxProps {
   onHint?(text: string | undefined): void; // e.g. "press Ctrl+C again to exit"
   placeholder?: string;
   width?: number;
+  /** Another prompt (a tool approval) has the keyboard: keys are left alone, the text is kept
+   *  and shown on one dim row. */
+  suspended?: boolean;
 }
 
 export const EXIT_HINT = 'press Ctrl+C again to exit';
@@ -263,6 +266,7 @@ export function InputBox(props: InputBoxProps) {
     };
 
     const onInput = (data: string): void => {
+      if (propsRef.current.suspended) return;
       if (holdTimer !== undefined) clearImmediate(holdTimer);
       holdTimer = undefined;
       handleSegments(parser.push(data));
@@ -291,6 +295,16 @@ export function InputBox(props: InputBoxProps) {
       {MARKER}
     </Text>
   );
+
+  if (props.suspended) {
+    const text = editor.text === '' ? (props.placeholder ?? '') : editor.text.replace(/\s+/g, ' ');
+    return (
+      <Text wrap="truncate-end" dimColor>
+        {MARKER}
+        {text}
+      </Text>
+    );
+  }
 
   if (editor.text === '' && props.placeholder) {
     const [first = ' ', ...rest] = Array.from(props.placeholder);

@@ -1,9 +1,13 @@
 // Rendering every token makes per-token cost grow with the UI; frames at a fixed rate keep it
 // flat. The timer starts with the first delta after idle and later deltas join that frame
-// rather than pushing it back, so a fast stream still paints at the interval.
+// rather than pushing it back, so a fast stream still paints at the interval. With `leading`,
+// the first delta after idle is emitted at once (the first token should not wait a frame) and
+// the timer then holds later deltas until the interval has passed since that emission.
 
 export interface CoalescerOptions {
   intervalMs: number;
+  /** Emit the first delta after idle at once instead of at the end of its frame. */
+  leading?: boolean;
   schedule?: (fn: () => void, ms: number) => unknown;
   cancel?: (handle: unknown) => void;
 }
@@ -34,9 +38,18 @@ export function createCoalescer(flush: (text: string) => void, options: Coalesce
     flush(text);
   }
 
+  function startTimer(): void {
+    scheduled = true;
+    handle = schedule(onTimer, options.intervalMs);
+  }
+
   function onTimer(): void {
     scheduled = false;
     handle = undefined;
+    if (chunks.length === 0) return; // a quiet frame: idle again
+    // Leading: this frame's text goes out now, so the next may not go out before an interval
+    // (armed first, so text pushed from inside the flush waits for it too).
+    if (options.leading === true) startTimer();
     emit();
   }
 
@@ -51,10 +64,9 @@ export function createCoalescer(flush: (text: string) => void, options: Coalesce
     push(delta) {
       if (disposed || delta === '') return;
       chunks.push(delta);
-      if (!scheduled) {
-        scheduled = true;
-        handle = schedule(onTimer, options.intervalMs);
-      }
+      if (scheduled) return;
+      startTimer();
+      if (options.leading === true) emit();
     },
     flushNow() {
       stopTimer();

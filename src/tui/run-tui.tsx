@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent } from '../agent/agent.js';
 import type { ResolvedConfig } from '../agent/config.js';
+import type { OpenedSession } from '../agent/session/open.js';
+import type { ToolSetup } from '../agent/tools/setup.js';
 import { App } from '../components/App.js';
+import type { ApprovalQueue } from './approvals.js';
+import type { ChatSessions } from './chat-sessions.js';
+import { shortPath } from './format.js';
 import { InputHistory } from './input-history.js';
 import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
@@ -18,6 +23,12 @@ export interface TuiStart {
   version: string;
   /** Rows src/app.tsx painted before Ink was loaded; Ink's first frame replaces them. */
   prepainted: number;
+  /** The tools offered to the model; their policy asks through `approvals`. */
+  tools: ToolSetup;
+  approvals: ApprovalQueue;
+  sessions: ChatSessions;
+  /** The conversation the flags chose (a continued one is drawn before the prompt). */
+  opened: OpenedSession;
 }
 
 /** Runs the chat until the user quits; resolves with the exit code. */
@@ -39,7 +50,10 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     maxTurns: config.maxTurns,
     stream: config.stream,
     cwd: process.cwd(),
+    tools: start.tools.registry,
+    onMessage: start.sessions.recorder,
   });
+  agent.load(start.opened.messages);
 
   let finish: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
@@ -59,6 +73,10 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
         secrets: config.secrets,
       }}
       history={history}
+      approvals={start.approvals}
+      policy={start.tools.policy}
+      sessions={start.sessions}
+      startup={{ messages: start.opened.messages, notices: [...start.opened.notices, ...folderNote(start.opened, process.cwd(), os.homedir())] }}
       theme={start.theme}
       version={start.version}
       cwd={process.cwd()}
@@ -95,6 +113,13 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     process.stdin.pause();
     process.stdin.unref?.();
   }
+}
+
+/** A resumed conversation from another folder: its tools now work here, which is worth saying. */
+function folderNote(opened: OpenedSession, cwd: string, home: string): string[] {
+  const started = opened.messages.length > 0 ? opened.session?.header?.cwd : undefined;
+  if (started === undefined || started === path.resolve(cwd)) return [];
+  return [`(it was started in ${shortPath(started, home)}; tools work in ${shortPath(cwd, home)})`];
 }
 
 /** Node's warnings (experimental features, deprecations in dependencies) would print over the

@@ -29,8 +29,14 @@ export interface SessionCommandDeps {
   lastAnswer: () => string;
   /** Raw bytes for the terminal (OSC 52, clearing the screen), written around the live region. */
   writeTerminal: (data: string) => void;
-  /** Starts a new conversation on screen (after the agent forgot the old one). */
-  clearScreen: () => void;
+  /** /clear: the agent forgets, the screen clears, a new session begins. */
+  newConversation: () => void;
+  /** /sessions: the lines to print. */
+  listSessions?: () => string[];
+  /** /resume ID. */
+  resume?: (id: string) => void;
+  /** The model or provider changed (the session file records it). */
+  switchModel?: (model: string, provider: ProviderId) => void;
   exit: () => void;
   print: (line: string, tone?: 'info' | 'error') => void;
 }
@@ -63,6 +69,7 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       const model = name.trim();
       if (model === '' || /\s/.test(model)) throw new Error('a model name is one word, e.g. /model gpt-4.1-mini');
       agent.setModel(model);
+      deps.switchModel?.(agent.model, agent.providerId);
       return `model: ${model} (from the next prompt on; the conversation is kept)`;
     },
     showProvider() {
@@ -94,6 +101,7 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       const connection: ProviderConnection = resolved.connection;
       agent.setProvider(provider, connection);
       agent.setModel(resolved.model);
+      deps.switchModel?.(agent.model, agent.providerId);
       deps.setTarget({
         provider,
         baseURL: resolved.baseURL,
@@ -127,9 +135,15 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       const note = deps.env.TMUX ? ' (inside tmux this needs `set -g set-clipboard on`)' : '';
       return `copied the last answer (${answer.length} characters) to the clipboard via OSC 52${note}`;
     },
+    listSessions() {
+      return deps.listSessions ? deps.listSessions() : ['sessions are not available here'];
+    },
+    resume(id) {
+      if (!deps.resume) throw new Error('sessions are not available here');
+      deps.resume(id);
+    },
     clear() {
-      agent.clear();
-      deps.clearScreen();
+      deps.newConversation();
     },
     exit() {
       deps.exit();

@@ -23,6 +23,10 @@ export interface SlashCommandContext {
   toggleReasoning(): string;
   usage(): string;
   copyLastAnswer(): string;
+  /** /sessions: the lines to print. */
+  listSessions(): string[];
+  /** /resume ID: switches to a stored conversation (it prints what happened itself). */
+  resume(id: string): void;
   clear(): void;
   exit(): void;
   print(line: string, tone?: 'info' | 'error'): void;
@@ -31,6 +35,8 @@ export interface SlashCommandContext {
 export const SLASH_COMMANDS: SlashCommandSpec[] = [
   { name: 'help', description: 'list the commands and keys' },
   { name: 'clear', description: 'clear the screen and start a new conversation' },
+  { name: 'sessions', description: 'list recent conversations' },
+  { name: 'resume', args: '<id>', description: 'continue a stored conversation' },
   { name: 'model', args: '[name]', description: 'show or switch the model' },
   { name: 'provider', args: '[name]', description: 'show or switch the provider' },
   { name: 'system', args: '[text]', description: 'set the system prompt (no text: remove it)' },
@@ -45,6 +51,7 @@ const ALIASES: Record<string, string> = { quit: 'exit', q: 'exit', '?': 'help' }
 const KEYS_HELP = [
   'Enter send · Shift+Enter, Alt+Enter or Ctrl+J new line · Up/Down history',
   'Esc interrupt (keeps your text) · Ctrl+C interrupt and clear · Ctrl+C twice or Ctrl+D quit',
+  'when a tool asks: y once · a always for that tool this session · n deny (then a reason, or Esc) · Esc interrupt',
 ];
 
 /** `/name args` → {name, args}; undefined when the input is not a command. Input that starts
@@ -113,6 +120,16 @@ function dispatch({ name, args }: ParsedSlashCommand, ctx: SlashCommandContext):
       return;
     case 'clear':
       ctx.clear();
+      return;
+    case 'sessions':
+      for (const line of ctx.listSessions()) ctx.print(line);
+      return;
+    case 'resume':
+      if (args === '') {
+        ctx.print('which one? /resume ID — /sessions lists them', 'error');
+        return;
+      }
+      ctx.resume(args);
       return;
     case 'model':
       ctx.print(args === '' ? ctx.showModel() : ctx.setModel(args));

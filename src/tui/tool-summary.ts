@@ -55,3 +55,18 @@ export function describeResult(content: string, isError: boolean, max = 60): str
 export function tailOf(text: string, max: number): string {
   return displayWidth(text) <= max ? text : `…${lastColumns(text, max - 1)}`;
 }
+
+export type ToolOutcome = 'done' | 'failed' | 'interrupted';
+
+/** The scrollback line of a finished call: mark, name, what it acted on, and the result. */
+export function toolLine(
+  theme: { bold(s: string): string; dim(s: string): string; green(s: string): string; red(s: string): string; yellow(s: string): string },
+  name: string,
+  args: string | undefined,
+  outcome: ToolOutcome,
+  summary: string,
+): string {
+  const t = theme;
+  const mark = outcome === 'done' ? t.green('✓') : outcome === 'failed' ? t.red('✗') : t.yellow('⏹');
+  return `${mark} ${t.bold(name)}${args ? ` ${args}` : ''} ${t.dim(`— ${summary}`)}`;
+}

@@ -8,13 +8,14 @@
 // the end of it.
 
 import type { AgentEvent, RunResult } from '../agent/events.js';
-import type { ProviderError } from '../agent/types.js';
+import type { AssistantMessage, ChatMessage, ProviderError } from '../agent/types.js';
 import { createTerminalSanitizer, sanitizeForTerminal, type TerminalSanitizer } from '../stream/sanitize.js';
 import { errorLine, type ErrorContext } from './format.js';
 import { MarkdownRenderer, type CodeHighlighter } from './markdown.js';
+import { promptLines, replayLines } from './replay.js';
 import { displayWidth, lastColumns, wrapRows } from './text-width.js';
 import type { Theme } from './theme.js';
-import { describeArguments, describeResult } from './tool-summary.js';
+import { describeArguments, describeResult, toolLine, type ToolOutcome } from './tool-summary.js';
 
 export type Phase = 'idle' | 'waiting' | 'streaming';
 
@@ -122,6 +123,7 @@ export class Transcript {
   #reasoningStart = 0;
 
   #tools: LiveTool[] = [];
+  #awaitingId: string | undefined;
 
   /** The last answer's text, for /copy. */
   lastAnswer = '';
@@ -161,14 +163,30 @@ export class Transcript {
     }
   }
 
+  /** A finished line of hermes' own, already styled; whoever built it sanitised what it holds. */
+  line(styled: string): void {
+    this.#commit(styled);
+  }
+
   /** The user sent a prompt: it goes to the scrollback and the spinner starts. */
   prompt(text: string): void {
-    const t = this.#theme;
-    const lines = sanitizeForTerminal(text).split('\n');
-    this.#commit('');
-    lines.forEach((line, i) => this.#commit(i === 0 ? `${t.cyan('›')} ${t.bold(line)}` : `  ${t.bold(line)}`));
-    this.#commit('');
+    for (const line of promptLines(text, this.#theme)) this.#commit(line);
     this.#startRun();
+  }
+
+  /** A stored conversation (a continued or resumed session), drawn as it looked. */
+  replay(messages: readonly ChatMessage[]): void {
+    // Its own renderer: a resume never shares fence or table state with a live answer.
+    const markdown = new MarkdownRenderer({ theme: this.#theme, width: this.#options.width, highlighter: this.#options.highlighter });
+    for (const line of replayLines(messages, this.#theme, markdown)) this.#commit(line);
+    const last = messages.findLast((m): m is AssistantMessage => m.role === 'assistant' && m.content !== '');
+    this.lastAnswer = last?.content ?? '';
+    this.contextTokens = undefined;
+  }
+
+  /** The tool call waiting for the user's approval (its live row says so), or undefined. */
+  awaiting(callId: string | undefined): void {
+    this.#awaitingId = callId;
   }
 
   #startRun(): void {
@@ -425,17 +443,15 @@ export class Transcript {
 
   // ---- tools ------------------------------------------------------------------------------
 
-  #commitTool(tool: LiveTool, outcome: 'done' | 'failed' | 'interrupted', summary: string): void {
-    const t = this.#theme;
-    const mark = outcome === 'done' ? t.green('✓') : outcome === 'failed' ? t.red('✗') : t.yellow('⏹');
-    const args = tool.args ? ` ${tool.args}` : '';
-    this.#commit(`${mark} ${t.bold(tool.name)}${args} ${t.dim(`— ${summary}`)}`);
+  #commitTool(tool: LiveTool, outcome: ToolOutcome, summary: string): void {
+    this.#commit(toolLine(this.#theme, tool.name, tool.args, outcome, summary));
   }
 
   #toolRow(tool: LiveTool): string {
     const t = this.#theme;
     const args = tool.args ? ` ${tool.args}` : '';
-    return `${t.cyan('⚙')} ${t.bold(tool.name)}${args} ${t.dim(tool.running ? 'running…' : 'preparing…')}`;
+    const state = tool.id === this.#awaitingId ? 'waiting for your approval' : tool.running ? 'running…' : 'preparing…';
+    return `${t.cyan('⚙')} ${t.bold(tool.name)}${args} ${t.dim(state)}`;
   }
 
   // ---- output -----------------------------------------------------------------------------

@@ -123,7 +123,7 @@ export class AgentRunner {
         transcript.text(delta);
         if (!inEvent) publish();
       },
-      { intervalMs: frameMs },
+      { intervalMs: frameMs, leading: true },
     );
     const reasoning = createCoalescer(
       (delta) => {
@@ -131,7 +131,7 @@ export class AgentRunner {
         transcript.reasoning(delta);
         if (!inEvent) publish();
       },
-      { intervalMs: frameMs },
+      { intervalMs: frameMs, leading: true },
     );
     this.#coalescers = [text, reasoning];
 

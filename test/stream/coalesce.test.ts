@@ -121,6 +121,72 @@ describe('createCoalescer', () => {
     expect(out).toEqual(['a', 'b']);
   });
 
+  it('with leading, emits the first delta after idle at once, then one frame per interval', () => {
+    const clock = fakeScheduler();
+    const out: string[] = [];
+    const c = createCoalescer((t) => out.push(t), { intervalMs: 10, leading: true, ...clock });
+    c.push('a');
+    // the first token is not held for a frame
+    expect(out).toEqual(['a']);
+    // the next ones wait until an interval has passed since that emission
+    clock.advance(3);
+    c.push('b');
+    clock.advance(3);
+    c.push('c');
+    expect(out).toEqual(['a']);
+    clock.advance(4);
+    expect(out).toEqual(['a', 'bc']);
+    // still streaming: a delta right after that frame does not jump the queue
+    clock.advance(1);
+    c.push('d');
+    expect(out).toEqual(['a', 'bc']);
+    clock.advance(9);
+    expect(out).toEqual(['a', 'bc', 'd']);
+    // a quiet interval ends the stream's frames; nothing stays scheduled while idle
+    clock.advance(10);
+    expect(clock.pending).toBe(0);
+    // after idle, the next delta is again shown at once
+    clock.advance(500);
+    c.push('e');
+    expect(out).toEqual(['a', 'bc', 'd', 'e']);
+  });
+
+  it('with leading, holds text pushed from inside the flush for the next frame', () => {
+    const clock = fakeScheduler();
+    const out: string[] = [];
+    const c = createCoalescer(
+      (t) => {
+        out.push(t);
+        if (t === 'a' || t === 'b') c.push(t === 'a' ? 'b' : 'c');
+      },
+      { intervalMs: 10, leading: true, ...clock },
+    );
+    c.push('a');
+    expect(out).toEqual(['a']);
+    clock.advance(10);
+    expect(out).toEqual(['a', 'b']);
+    clock.advance(10);
+    expect(out).toEqual(['a', 'b', 'c']);
+  });
+
+  it('with leading, dispose stops the frame timer and flushNow ends the frame', () => {
+    const clock = fakeScheduler();
+    const out: string[] = [];
+    const c = createCoalescer((t) => out.push(t), { intervalMs: 10, leading: true, ...clock });
+    c.push('a');
+    c.push('b');
+    c.flushNow();
+    expect(out).toEqual(['a', 'b']);
+    expect(clock.pending).toBe(0);
+    c.push('c');
+    expect(out).toEqual(['a', 'b', 'c']);
+    c.push('d');
+    c.dispose();
+    expect(clock.pending).toBe(0);
+    clock.advance(100);
+    expect(out).toEqual(['a', 'b', 'c']);
+  });
+
   it('uses real timers by default', async () => {
     const out: string[] = [];
     const c = createCoalescer((t) => out.push(t), { intervalMs: 1 });

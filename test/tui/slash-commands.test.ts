@@ -23,6 +23,8 @@ function recordingContext(overrides: Partial<SlashCommandContext> = {}) {
     toggleReasoning: () => 'reasoning shown',
     usage: () => '12 in / 34 out',
     copyLastAnswer: () => 'copied',
+    listSessions: () => ['recent sessions (/resume ID continues one):', '  abc12345  …'],
+    resume: (id) => calls.push(`resume ${id}`),
     clear: () => calls.push('clear'),
     exit: () => calls.push('exit'),
     print: (line, tone) => printed.push({ line, tone }),
@@ -81,10 +83,20 @@ describe('runSlashCommand', () => {
     expect(run('/quit').calls).toEqual(['exit']);
   });
 
+  it('/sessions prints the list; /resume passes the id on, and asks for one when it is missing', () => {
+    expect(run('/sessions').printed.map((entry) => entry.line)).toEqual(['recent sessions (/resume ID continues one):', '  abc12345  …']);
+    expect(run('/resume  abc1 ').calls).toEqual(['resume abc1']);
+    const missing = run('/resume');
+    expect(missing.calls).toEqual([]);
+    expect(missing.printed).toEqual([{ line: 'which one? /resume ID — /sessions lists them', tone: 'error' }]);
+  });
+
   it('/help lists every command', () => {
     const text = run('/help').printed.map((entry) => entry.line).join('\n');
     for (const command of SLASH_COMMANDS) expect(text).toContain(`/${command.name}`);
     expect(text).toContain('/model [name]');
+    expect(text).toContain('/resume <id>');
+    expect(text).toContain('y once · a always');
   });
 
   it('answers an unknown command with a pointer to /help and calls nothing else', () => {

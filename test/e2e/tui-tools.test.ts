@@ -1,0 +1,176 @@
+// The built hermes in a real pseudo-terminal (tmux), with tools: the model asks to run a shell
+// command, the approval prompt appears, y approves, the command runs in the working folder
+// (a file appears there), the result goes back to the model and its answer follows. The
+// conversation is stored, and `hermes -c` draws it again before the prompt. Flag mistakes
+// (an unknown tool, an unknown session) end with one line and exit code 2 before the TUI opens.
+
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
+import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const HERMES = path.join(ROOT, 'bin/hermes.js');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+if (!hasTmux) {
+  console.warn('test/e2e/tui-tools.test.ts: skipped because `tmux` is not installed (apt-get install tmux)');
+}
+
+const SOCKET = `hermes-e2e-tools-${process.pid}`;
+const tmux = (...args: string[]) => run('tmux', ['-L', SOCKET, ...args]);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Started {
+  name: string;
+  dir: string;
+  screen(): Promise<string>;
+  waitForScreen(check: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  type(text: string): Promise<void>;
+  key(name: string): Promise<void>;
+  exitCode(): Promise<string>;
+}
+
+const servers: LoopbackServer[] = [];
+const dirs: string[] = [];
+
+/** hermes with `args` in a detached tmux session, in the working folder `cwd`. */
+async function startHermes(name: string, opts: { cwd: string; home: string; server?: LoopbackServer; args?: string[] }): Promise<Started> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hermes-e2e-tools-run-'));
+  dirs.push(dir);
+  const env = [
+    `PATH="$PATH"`,
+    `HOME="$HOME"`,
+    `TERM="$TERM"`,
+    'LANG=C.UTF-8',
+    `HERMES_HOME=${opts.home}`,
+    `OPENAI_BASE_URL=${opts.server?.baseURL ?? 'http://127.0.0.1:9/v1'}`,
+    'OPENAI_API_KEY=sk-e2e-test-key-0123456789',
+  ].join(' ');
+  // env -i: Ink prints only its last frame when CI (or CONTINUOUS_INTEGRATION) is set.
+  const command = `cd ${opts.cwd} && env -i ${env} ${process.execPath} ${HERMES} ${(opts.args ?? []).join(' ')}; echo $? > ${dir}/exit-code; sleep 30`;
+  await tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', command);
+  const screen = async () => (await tmux('capture-pane', '-p', '-t', name)).stdout;
+  const started: Started = {
+    name,
+    dir,
+    screen,
+    async waitForScreen(check, what, timeoutMs = 10_000) {
+      const start = Date.now();
+      for (;;) {
+        const text = await screen();
+        if (check(text)) return text;
+        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; the screen shows:\n${text}`);
+        await sleep(30);
+      }
+    },
+    async type(text) {
+      await tmux('send-keys', '-t', name, '-l', text);
+    },
+    async key(key) {
+      await tmux('send-keys', '-t', name, key);
+    },
+    async exitCode() {
+      const file = path.join(dir, 'exit-code');
+      const start = Date.now();
+      while (!existsSync(file)) {
+        if (Date.now() - start > 10_000) throw new Error(`hermes did not exit; the screen shows:\n${await screen()}`);
+        await sleep(30);
+      }
+      await sleep(50);
+      return readFileSync(file, 'utf8').trim();
+    },
+  };
+  return started;
+}
+
+function workspace(): { cwd: string; home: string } {
+  const base = realpathSync(mkdtempSync(path.join(tmpdir(), 'hermes-e2e-tools-')));
+  dirs.push(base);
+  const cwd = path.join(base, 'project');
+  mkdirSync(cwd);
+  return { cwd, home: path.join(base, 'home') };
+}
+
+describe.skipIf(!hasTmux)('hermes tools in a real terminal (tmux)', () => {
+  beforeAll(() => {
+    if (!existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  });
+
+  afterAll(async () => {
+    await tmux('kill-server').catch(() => {});
+    for (const server of servers) await server.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks before running a shell command, runs it on y, and the answer follows; -c draws it all again', async () => {
+    const { cwd, home } = workspace();
+    const command = 'echo hello from hermes > created.txt && ls';
+    const script: Step[] = [
+      { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_1', name: 'run_shell', arguments: JSON.stringify({ command }) }], { textBefore: ['I will create it.'] })] },
+      { kind: 'stream', chunks: [chatTextSse(['The file ', 'created.txt ', 'is there now.'])] },
+      { kind: 'stream', chunks: [chatTextSse(['Still here.'])] },
+    ];
+    const server = await startLoopback(script);
+    servers.push(server);
+    const hermes = await startHermes('tools', { cwd, home, server });
+    await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+
+    await hermes.type('create a file');
+    await hermes.key('Enter');
+    const asked = await hermes.waitForScreen((s) => s.includes('allow run_shell?'), 'the approval prompt');
+    expect(asked).toContain(`$ ${command}`);
+    expect(asked).toContain('y once · a always for run_shell this session · n deny · esc interrupt');
+    expect(existsSync(path.join(cwd, 'created.txt'))).toBe(false);
+
+    await hermes.type('y');
+    const done = await hermes.waitForScreen((s) => s.includes('is there now.') && s.includes('ask anything'), 'the answer');
+    expect(readFileSync(path.join(cwd, 'created.txt'), 'utf8')).toBe('hello from hermes\n');
+    const lines = done.split('\n');
+    const at = (prefix: string) => lines.findIndex((line) => line.startsWith(prefix));
+    expect(at('I will create it.')).toBeGreaterThan(at('› create a file'));
+    expect(at(`✓ approved run_shell: ${command}`)).toBeGreaterThan(at('I will create it.'));
+    expect(at(`✓ run_shell ${command}`)).toBeGreaterThan(at('✓ approved run_shell'));
+    expect(at('The file created.txt is there now.')).toBeGreaterThan(at(`✓ run_shell ${command}`));
+    expect(done).not.toContain('allow run_shell?');
+    // what the command printed went back to the model
+    const tool = (server.requests[1]!.json.messages as { role: string; content: string }[]).find((m) => m.role === 'tool');
+    expect(tool?.content).toBe('exit code 0\ncreated.txt\n');
+
+    await hermes.key('C-d');
+    expect(await hermes.exitCode()).toBe('0');
+
+    // the conversation was stored; -c draws it again before the prompt
+    expect(readdirSync(path.join(home, 'sessions'))).toHaveLength(1);
+    const again = await startHermes('continue', { cwd, home, server, args: ['-c'] });
+    // the first screen is painted before Ink loads; Ink's first frame adds the conversation
+    const redrawn = await again.waitForScreen((s) => s.includes('› create a file') && s.includes('ask anything'), 'the redrawn conversation');
+    expect(redrawn.split('\n').filter((line) => line.startsWith('hermes '))).toHaveLength(1);
+    expect(redrawn).toContain(`✓ run_shell ${command}`);
+    expect(redrawn).toContain('The file created.txt is there now.');
+    await again.type('and now?');
+    await again.key('Enter');
+    await again.waitForScreen((s) => s.includes('Still here.'), 'the next answer');
+    expect((server.requests[2]!.json.messages as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+    await again.key('C-d');
+    expect(await again.exitCode()).toBe('0');
+  });
+
+  it('an unknown tool name or session id is one line and exit code 2, before the TUI opens', async () => {
+    const { cwd, home } = workspace();
+    const tools = await startHermes('bad-tool', { cwd, home, args: ['--tools', 'read_file,nope'] });
+    expect(await tools.exitCode()).toBe('2');
+    const screen = await tools.screen();
+    expect(screen).toMatch(/^hermes: .*nope/);
+    expect(screen).not.toContain('ask anything');
+
+    const resume = await startHermes('bad-session', { cwd, home, args: ['--resume', 'zzzzzz'] });
+    expect(await resume.exitCode()).toBe('2');
+    expect(await resume.screen()).toMatch(/^hermes: no session matches 'zzzzzz'/);
+  });
+});
