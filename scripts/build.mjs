@@ -1,7 +1,9 @@
 // Bundles the CLI into dist/ with code splitting, so `hermes --version` loads one small file
 // and each provider SDK (and later the TUI) is a chunk loaded only when used.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -18,7 +20,8 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   sourcemap: false,
-  define: { 'process.env.NODE_ENV': '"production"' },
+  // The version is fixed at build time: `hermes --version` reads no file at all.
+  define: { 'process.env.NODE_ENV': '"production"', __HERMES_VERSION__: JSON.stringify(version) },
   // Some bundled CommonJS dependencies call require(); give ESM chunks a real one.
   banner: { js: "import { createRequire as __hermesCreateRequire } from 'node:module'; const require = __hermesCreateRequire(import.meta.url);" },
   logLevel: 'warning',

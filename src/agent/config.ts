@@ -91,6 +91,12 @@ export interface ResolvedConfig {
   home: string;
 }
 
+/** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
+export function agentSettings(config: ResolvedConfig): Pick<ResolvedConfig, 'provider' | 'model' | 'connection' | 'system' | 'maxTurns' | 'stream'> {
+  const { provider, model, connection, system, maxTurns, stream } = config;
+  return { provider, model, connection, system, maxTurns, stream };
+}
+
 export interface ResolveOptions {
   flags?: ConfigFlags;
   env?: Env;

@@ -2,7 +2,7 @@
 // 0 done (or stdout closed by its reader), 1 the model/tool/network failed, 130 interrupted.
 
 import { Agent } from '../agent/agent.js';
-import type { ResolvedConfig } from '../agent/config.js';
+import { agentSettings, type ResolvedConfig } from '../agent/config.js';
 import type { OpenedSession } from '../agent/session/open.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
@@ -90,12 +90,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
 
   try {
     const agent = new Agent({
-      provider: config.provider,
-      model: config.model,
-      connection: config.connection,
-      system: config.system,
-      maxTurns: config.maxTurns,
-      stream: config.stream,
+      ...agentSettings(config),
       onMessage: options.session?.session?.recorder,
       tools: options.tools?.registry,
       cwd: process.cwd(),

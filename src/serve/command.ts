@@ -2,7 +2,7 @@
 // loopback, the ready line, and a clean stop on SIGINT/SIGTERM. Loaded by the CLI only for
 // this subcommand, so `hermes -p` and `hermes --version` never load the server.
 
-import { ConfigError, resolveConfig } from '../agent/config.js';
+import { agentSettings, ConfigError, resolveConfig } from '../agent/config.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools } from '../agent/tools/setup.js';
 import { UsageError } from '../cli/args.js';
@@ -96,12 +96,7 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   try {
     server = await startServer({
       agent: {
-        provider: config.provider,
-        model: config.model,
-        connection: config.connection,
-        system: config.system,
-        maxTurns: config.maxTurns,
-        stream: config.stream,
+        ...agentSettings(config),
         tools: tools.registry,
       },
       host,

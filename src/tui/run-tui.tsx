@@ -5,7 +5,7 @@ import { render } from 'ink';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent } from '../agent/agent.js';
-import type { ResolvedConfig } from '../agent/config.js';
+import { agentSettings, type ResolvedConfig } from '../agent/config.js';
 import type { OpenedSession } from '../agent/session/open.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import { App } from '../components/App.js';
@@ -43,12 +43,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
   history.load();
 
   const agent = new Agent({
-    provider: config.provider,
-    model: config.model,
-    connection: config.connection,
-    system: config.system,
-    maxTurns: config.maxTurns,
-    stream: config.stream,
+    ...agentSettings(config),
     cwd: process.cwd(),
     tools: start.tools.registry,
     onMessage: start.sessions.recorder,
