@@ -82,8 +82,8 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     />,
     // incrementalRendering stays off: in Ink 6.8.0 it moves the cursor up one row too few
     // whenever the frame ends with a newline (always, below full screen), so every frame lands
-    // one row lower and the previous ones stay in the scrollback (seen in tmux). The live
-    // region is a few short lines, so redrawing it whole costs little.
+    // one row lower and the previous ones stay in the scrollback (seen in tmux). Ink redraws the
+    // whole live region; TerminalOutput sends only the rows that changed.
     { stdout, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 60 },
   );
 

@@ -194,6 +194,11 @@ export class TerminalOutput extends EventEmitter {
   #columns: number;
   readonly #onResize = (): void => this.#resized();
   #prepainted: number;
+  /** What to send for the frame being gathered between Ink's synchronized-update marks. */
+  #batch: string[] | undefined;
+  #callbacks: ((err?: Error | null) => void)[] = [];
+  /** An erase of the whole frame, held back: the frame it erased and the text written since. */
+  #redraw: { before: string[]; text: string } | undefined;
 
   constructor(target: NodeJS.WriteStream, options: TerminalOutputOptions) {
     super();
@@ -238,45 +243,129 @@ export class TerminalOutput extends EventEmitter {
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), callback?: (err?: Error | null) => void): boolean {
-    if (typeof chunk === 'string') {
-      if (this.#prepainted > 0 && chunk.replace(SEQUENCES, '') !== '') {
-        // Ink's first frame goes where the painted one is: its rows are erased from the bottom
-        // up, as Ink erases its own. (Not ESC[J from the top: tmux's scroll-on-clear would
-        // move the painted rows into the scrollback.)
-        this.#target.write(`${'\x1b[2K\x1b[1A'.repeat(this.#prepainted)}\x1b[2K\x1b[G`);
-        this.#prepainted = 0;
-      }
-      this.#beforeWrite(chunk);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof chunk !== 'string' || (typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8')) {
+      this.#flush('');
+      if (typeof encoding === 'function') return this.#target.write(chunk, encoding);
+      return encoding === undefined ? this.#target.write(chunk, callback) : this.#target.write(chunk, encoding, callback);
     }
-    if (typeof encoding === 'function') return this.#target.write(chunk, encoding);
-    return encoding === undefined ? this.#target.write(chunk, callback) : this.#target.write(chunk, encoding, callback);
+    if (this.#batch === undefined && chunk === BEGIN_SYNC) {
+      // The writes of one frame follow synchronously: gather them and send them at its end
+      // (or, should the end mark never come, once this turn of the event loop is over).
+      this.#batch = [chunk];
+      queueMicrotask(() => this.#flush(''));
+    } else if (this.#batch === undefined) {
+      const out = this.#process(chunk, false);
+      if (out !== '') return this.#target.write(out, done);
+      done?.();
+      return true;
+    } else if (chunk === END_SYNC) {
+      if (done !== undefined) this.#callbacks.push(done);
+      this.#flush(chunk);
+      return true;
+    } else {
+      this.#batch.push(this.#process(chunk, true));
+    }
+    if (done !== undefined) this.#callbacks.push(done);
+    return true;
   }
 
-  /** Stops following the real terminal's resizes. */
+  /** Sends what was gathered, then stops following the real terminal's resizes. */
   dispose(): void {
+    this.#flush('');
     this.#target.off('resize', this.#onResize);
   }
 
-  #beforeWrite(data: string): void {
+  /** Sends the frame gathered so far in one write, `end` after it. */
+  #flush(end: string): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    this.#batch = undefined;
+    let out = batch.join('');
+    if (this.#redraw !== undefined) out += this.#endRedraw();
+    // nothing between the marks: the marks alone would change nothing
+    out = out === BEGIN_SYNC ? '' : out + end;
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    const done = callbacks.length === 0 ? undefined : (err?: Error | null): void => callbacks.forEach((cb) => cb(err));
+    if (out !== '') this.#target.write(out, done);
+    else done?.();
+  }
+
+  /** What to send for one of Ink's writes (in a frame being gathered when `inBatch`). */
+  #process(data: string, inBatch: boolean): string {
+    let out = '';
+    if (this.#prepainted > 0 && data.replace(SEQUENCES, '') !== '') {
+      // Ink's first frame goes where the painted one is: its rows are erased from the bottom
+      // up, as Ink erases its own. (Not ESC[J from the top: tmux's scroll-on-clear would
+      // move the painted rows into the scrollback.)
+      out += `${'\x1b[2K\x1b[1A'.repeat(this.#prepainted)}\x1b[2K\x1b[G`;
+      this.#prepainted = 0;
+    }
+    if (this.#redraw !== undefined) {
+      // text after the erase (static output, the frame) joins the redraw; anything else ends it
+      if (PLAIN.test(data)) {
+        this.#redraw.text += data;
+        this.#follow(data, '');
+        return out;
+      }
+      out += this.#endRedraw();
+    }
     const prefix = data.charCodeAt(0) === 0x1b ? (LEADING_CONTROLS.exec(data)?.[0] ?? '') : '';
-    const erases = prefix.includes('\x1b[2K');
-    if (erases) {
+    if (prefix.includes('\x1b[2K')) {
       // Ink is about to erase its frame, one row per line. The terminal may have been resized
       // a moment ago without the signal having reached us yet: ask it directly.
       this.#sync();
-      this.#unwrapFrame();
+      if (inBatch && prefix === eraseLines(this.#frame.length + 1) && this.#frameIntact()) {
+        // exactly the frame on screen, laid out as it was drawn: hold the erase back, and
+        // send only what differs once the frame's text is in
+        this.#redraw = { before: this.#frame, text: '' };
+        this.#setFrame([]);
+        const rest = data.slice(prefix.length);
+        return rest === '' ? out : out + this.#process(rest, inBatch);
+      }
+      out += this.#unwrapFrame();
     }
+    this.#follow(data, prefix);
+    return out + data;
+  }
+
+  /** Follows the frame on screen through one of Ink's writes (`prefix`: its leading controls). */
+  #follow(data: string, prefix: string): void {
     const rest = prefix === '' ? data : data.slice(prefix.length);
     // A write that starts with text is text (Ink's frame, or static output, which Ink always
     // follows with the frame); one that starts with a sequence may be nothing but sequences.
     if (rest === '' || (rest.charCodeAt(0) === 0x1b && rest.replace(SEQUENCES, '') === '')) {
       // only controls: an erase (Ink's clear) empties the frame; anything else leaves it
-      if (erases) this.#setFrame([]);
+      if (prefix.includes('\x1b[2K')) this.#setFrame([]);
       return;
     }
     const lines = rest.split('\n');
     if (lines.at(-1) === '') lines.pop();
     this.#setFrame(lines);
+  }
+
+  /** The frame on screen takes one row per line, at the width it was drawn for, with room to
+   *  spare on the screen: moving the cursor by lines lands where Ink thinks. */
+  #frameIntact(): boolean {
+    const lines = this.#frame.length;
+    return !this.#unwrapped && this.#frameColumns === this.#columns && lines + 1 < (this.#target.rows || 24) && rowsAt(this.#frame, this.#columns) === lines;
+  }
+
+  /** What to send for the erase held back and the text written since. */
+  #endRedraw(): string {
+    const redraw = this.#redraw;
+    if (redraw === undefined) return '';
+    this.#redraw = undefined;
+    const { before, text } = redraw;
+    const rows = text.split('\n');
+    const ends = rows.pop() === '';
+    // Rows that would wrap, or not fit on the screen, would break the row arithmetic: the
+    // erase and the text are then sent as Ink wrote them.
+    if (!ends || rows.length + 1 >= (this.#target.rows || 24) || rows.some((row) => outputWidth(row) > this.#columns)) {
+      return eraseLines(before.length + 1) + text;
+    }
+    return frameUpdate(before, rows);
   }
 
   #setFrame(lines: string[]): void {
@@ -300,17 +389,17 @@ export class TerminalOutput extends EventEmitter {
   }
 
   /** Deletes the rows the frame takes beyond one per line, so Ink's erase covers all of it. */
-  #unwrapFrame(): void {
+  #unwrapFrame(): string {
     const lines = this.#frame.length;
-    if (lines === 0) return;
+    if (lines === 0) return '';
     const rows = this.#frameRows();
     const extra = rows - lines;
     // A frame taller than the screen has its top in the scrollback, out of reach.
-    if (extra <= 0 || rows >= (this.#target.rows || 24)) return;
+    if (extra <= 0 || rows >= (this.#target.rows || 24)) return '';
+    this.#unwrapped = true;
     // From the row under the frame: up to its first row, delete the extra rows (what follows
     // moves up), and back down to the row under what is left.
-    this.#target.write(`\x1b[${rows}A\x1b[${extra}M\x1b[${lines}B`);
-    this.#unwrapped = true;
+    return `\x1b[${rows}A\x1b[${extra}M\x1b[${lines}B`;
   }
 
   #resized(): void {

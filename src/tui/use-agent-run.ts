@@ -10,8 +10,9 @@ import type { AgentEvent } from '../agent/events.js';
 import { createCoalescer, type Coalescer } from '../stream/coalesce.js';
 import type { Transcript } from './transcript.js';
 
-/** ~30 frames a second: smooth to read, and few enough redraws to keep the cost flat. */
-export const FRAME_MS = 33;
+/** 20 frames a second: smooth to read, and few enough redraws to keep the cost flat (each costs
+ *  Ink a full render of the live region). The first text after a pause is not held back. */
+export const FRAME_MS = 50;
 
 export interface AgentRunnerOptions {
   agent: Agent;
