@@ -8,7 +8,6 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { createProvider } from '../agent/providers/index.js';
-import type { ToolRegistry } from '../agent/tools.js';
 import type { Provider, ProviderConnection, ProviderId, Usage } from '../agent/types.js';
 import { redactSecrets } from '../stream/redact.js';
 import { corsHeaders, keyChecker, originAllowed, type CorsPolicy } from './auth.js';
@@ -27,19 +26,11 @@ const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** How long running streams get to write their error frame when the server stops. */
 const SHUTDOWN_GRACE_MS = 3_000;
 
-export interface ServeAgentOptions {
-  provider: ProviderId;
-  /** The upstream model hermes asks. */
-  model: string;
-  connection: ProviderConnection;
-  /** The configured system prompt; a request's system messages are added after it. */
-  system?: string;
-  tools?: ToolRegistry;
-  maxTurns?: number;
-  stream?: boolean;
-  retry?: AgentOptions['retry'];
-  providerFactory?: AgentOptions['providerFactory'];
-}
+/** The agent settings every request's Agent starts from (its system prompt comes first). */
+export type ServeAgentOptions = Pick<
+  AgentOptions,
+  'provider' | 'model' | 'connection' | 'system' | 'tools' | 'maxTurns' | 'stream' | 'retry' | 'providerFactory'
+>;
 
 export interface ServerOptions {
   agent: ServeAgentOptions;
