@@ -43,6 +43,7 @@ export function serverMessage(body: unknown): string | undefined {
   return typeof record.message === 'string' ? record.message : undefined;
 }
 
+const TLS_CODES = /\b(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_[A-Z_]+)\b/;
 const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket|terminated|other side closed/i;
 
 function causeChain(err: unknown): string {
@@ -86,6 +87,11 @@ export function classifyError(err: unknown, state: TransportState | undefined, s
   // SDK error classes keep Error's `name`; the class name tells them apart.
   const className = (err as object | null)?.constructor?.name ?? '';
   const isConnection = /Connection/.test(className) || NETWORK_CODES.test(chain);
+  if (TLS_CODES.test(chain)) {
+    // A certificate does not fix itself between attempts: say what to do instead of retrying.
+    const code = TLS_CODES.exec(chain)![0];
+    return { kind: 'network', message: `the server's TLS certificate was refused (${code}); for a private CA, set NODE_EXTRA_CA_CERTS`, retryable: false };
+  }
   if (isConnection) return { kind: 'network', message: describeNetworkFailure(chain), retryable: true };
   if (e.error !== undefined) {
     // An error reported inside the stream (`event: error`, or a chunk carrying `error`).

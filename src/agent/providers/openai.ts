@@ -141,7 +141,7 @@ async function* streamChat(
       // Our own SSE decoder over the body, not the SDK's Stream: that one swallows `[DONE]` and
       // ends quietly on an abort, which rule 9 must not mistake for a finished answer, and its
       // decoder copies its buffer once per event (quadratic in a large network read).
-      for await (const sse of sseMessages(res)) {
+      for await (const sse of sseMessages(transport.bodyChunks(res))) {
         const data = sse.data;
         if (data.startsWith('[DONE]')) {
           sawDone = true;
@@ -207,15 +207,13 @@ async function* streamChat(
   }
 }
 
-/** The body's SSE messages as they arrive; the body is cancelled if the reader stops early. */
-async function* sseMessages(res: Response): AsyncGenerator<SseMessage> {
-  if (!res.body) return;
-  const reader = res.body.getReader();
+/** The body's SSE messages as they arrive; the body is released if the reader stops early. */
+async function* sseMessages(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<SseMessage> {
   const decoder = new SseDecoder();
   let finished = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await chunks.next();
       const messages = done ? decoder.end() : decoder.push(value);
       for (let i = 0; i < messages.length; i++) yield messages[i]!;
       if (done) {
@@ -225,7 +223,7 @@ async function* sseMessages(res: Response): AsyncGenerator<SseMessage> {
     }
   } finally {
     // After [DONE] (or an error frame) the rest of the body is not needed: release the socket.
-    if (!finished) reader.cancel().catch(() => {});
+    if (!finished) chunks.return?.().catch(() => {});
   }
 }
 

@@ -2,6 +2,8 @@
 // the first-byte and stall watchdogs, and noticing a server that answers a streaming
 // request with one complete JSON body. One transport per request: nothing leaks between them.
 
+import { canSendNatively, nodeRequest } from './node-request.js';
+
 export type WatchdogTrip = 'first_byte' | 'stall';
 
 export interface TransportState {
@@ -16,6 +18,11 @@ export interface TransportState {
 export interface Transport {
   fetch: typeof fetch;
   state: TransportState;
+  /**
+   * The body of a response this transport's fetch returned, as raw chunks, without the web
+   * stream in between (when nothing has read `response.body` yet).
+   */
+  bodyChunks(response: Response): AsyncIterator<Uint8Array>;
   /** Stop the timers; call when the request is over, however it ended. */
   dispose(): void;
 }
@@ -27,6 +34,7 @@ export interface TransportOptions {
 
 export function createTransport(options: TransportOptions): Transport {
   const state: TransportState = { receivedBody: false };
+  const direct = new WeakMap<Response, AsyncIterator<Uint8Array>>();
   const timers = new Set<NodeJS.Timeout>();
 
   const watch = (ms: number, isIdle: () => number | undefined, onTrip: () => void): void => {
@@ -65,70 +73,119 @@ export function createTransport(options: TransportOptions): Transport {
       () => trip('first_byte'),
     );
 
-    let response: Response;
+    let response: { status: number; statusText: string; headers: Headers; chunks: AsyncIterator<Uint8Array> } | undefined;
     try {
-      response = await fetch(input, { ...init, signal });
+      if (canSendNatively(input, init)) {
+        const native = await nodeRequest(input as string | URL, init ?? {}, signal);
+        response = { ...native, chunks: native.body[Symbol.asyncIterator]() };
+      } else {
+        const fetched = await fetch(input, { ...init, signal });
+        response = { status: fetched.status, statusText: fetched.statusText, headers: fetched.headers, chunks: webChunks(fetched.body) };
+      }
     } catch (err) {
       phase = 'over';
       throw err;
     }
+    const { chunks } = response;
 
     const contentType = response.headers.get('content-type') ?? '';
-    if (wantsStream && response.ok && contentType.includes('application/json')) {
+    const ok = response.status >= 200 && response.status < 300;
+    if (wantsStream && ok && contentType.includes('application/json')) {
       // Read the whole answer now and give the SDK an empty stream; the adapter turns the
       // JSON into one delta. No second request is needed: the server already answered.
-      const text = await response.text();
+      const parts: Uint8Array[] = [];
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) parts.push(next.value);
       phase = 'over';
-      state.jsonInsteadOfStream = text;
+      state.jsonInsteadOfStream = Buffer.concat(parts).toString('utf8');
       state.receivedBody = true;
       return new Response('', { status: response.status, headers: { 'content-type': 'text/event-stream' } });
     }
 
-    if (!response.body) {
-      phase = 'over';
-      return response;
-    }
-
-    const reader = response.body.getReader();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    // Every chunk passes here: the watchdogs see it, at the cost of a timestamp store.
+    const stamped: AsyncIterator<Uint8Array> = {
+      async next() {
+        let result: IteratorResult<Uint8Array>;
         try {
-          const { done, value } = await reader.read();
-          if (done) {
-            phase = 'over';
-            controller.close();
-            return;
-          }
-          if (phase === 'waiting') {
-            phase = 'body';
-            state.receivedBody = true;
-            watch(
-              options.stallTimeoutMs,
-              () => (phase === 'body' ? options.stallTimeoutMs - (performance.now() - lastByteAt) : undefined),
-              () => trip('stall'),
-            );
-          }
-          lastByteAt = performance.now();
-          controller.enqueue(value);
+          result = await chunks.next();
         } catch (err) {
           phase = 'over';
-          controller.error(err);
+          throw err;
         }
+        if (result.done) {
+          phase = 'over';
+          return result;
+        }
+        if (phase === 'waiting') {
+          phase = 'body';
+          state.receivedBody = true;
+          watch(
+            options.stallTimeoutMs,
+            () => (phase === 'body' ? options.stallTimeoutMs - (performance.now() - lastByteAt) : undefined),
+            () => trip('stall'),
+          );
+        }
+        lastByteAt = performance.now();
+        return result;
       },
-      cancel(reason) {
+      async return() {
         phase = 'over';
-        return reader.cancel(reason);
+        await chunks.return?.();
+        return { done: true, value: undefined };
       },
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
+
+    const nullBody = response.status === 204 || response.status === 304 || (response.status >= 100 && response.status < 200);
+    // A pull-only stream (high-water mark 0): nothing is read until someone reads it, so an
+    // adapter that takes the chunks directly (bodyChunks) skips the web stream entirely.
+    const body = nullBody
+      ? null
+      : new ReadableStream<Uint8Array>(
+          {
+            async pull(controller) {
+              try {
+                const { done, value } = await stamped.next();
+                if (done) controller.close();
+                else controller.enqueue(value);
+              } catch (err) {
+                controller.error(err);
+              }
+            },
+            async cancel() {
+              await stamped.return?.();
+            },
+          },
+          { highWaterMark: 0 },
+        );
+    const wrapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    direct.set(wrapped, stamped);
+    return wrapped;
   };
 
   return {
     fetch: wrappedFetch as typeof fetch,
     state,
+    bodyChunks(response) {
+      const chunks = direct.get(response);
+      if (!chunks || response.bodyUsed) return webChunks(response.body);
+      direct.delete(response);
+      return chunks;
+    },
     dispose() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+    },
+  };
+}
+
+/** A web stream's chunks as an iterator (fetch's bodies, and bodies already being read). */
+function webChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<Uint8Array> {
+  if (!body) return { next: async () => ({ done: true, value: undefined }) };
+  const reader = body.getReader();
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    async return() {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
     },
   };
 }
