@@ -2,6 +2,8 @@
 // start-up time are measured, and the grammar is small enough to own.
 
 import type { ProviderId } from '../agent/types.js';
+import { scanFlags } from './flag-scan.js';
+import { UsageError } from './usage-error.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
@@ -36,10 +38,7 @@ export interface CliFlags {
   noTools?: boolean;
 }
 
-/** A mistake on the command line: main prints it with a pointer to --help and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 // Kept here rather than imported from the provider index so this module stays a leaf.
 const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -79,47 +78,16 @@ const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
   '--no-tools': 'noTools',
 };
 
-function isKnownFlag(arg: string): boolean {
-  const name = arg.startsWith('--') ? arg.split('=', 1)[0]! : arg;
-  return name in VALUE_OPTIONS || name in BOOLEAN_OPTIONS;
-}
-
 export function parseArgs(argv: readonly string[]): CliFlags {
   const flags: CliFlags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      // Everything after `--` is a plain word, and hermes takes no plain words.
-      const rest = argv[i + 1];
-      if (rest !== undefined) throw positional(rest);
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') throw positional(arg);
-
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-
-    const boolean = BOOLEAN_OPTIONS[name];
-    if (boolean) {
-      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+  for (const { name, value } of scanFlags(argv, { values: VALUE_OPTIONS, booleans: BOOLEAN_OPTIONS }, { positional })) {
+    if (value === undefined) {
+      const boolean = BOOLEAN_OPTIONS[name]!;
       if (boolean === 'noStream') flags.stream = false;
       else flags[boolean] = true;
-      continue;
+    } else {
+      setValue(flags, VALUE_OPTIONS[name]!, name, value);
     }
-
-    const option = VALUE_OPTIONS[name];
-    if (!option) throw new UsageError(`unknown option '${name}'`);
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      // A following flag means the value was forgotten (`-p --model x`); a prompt that
-      // really starts with a dash can be given as --prompt=-text.
-      if (next === undefined || next === '--' || isKnownFlag(next)) throw new UsageError(`${name} needs a value`);
-      value = next;
-      i++;
-    }
-    setValue(flags, option, name, value);
   }
   checkCombinations(flags);
   return flags;

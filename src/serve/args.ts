@@ -4,6 +4,7 @@
 import type { ConfigFlags } from '../agent/config.js';
 import type { ProviderId } from '../agent/types.js';
 import { parseBaseURL, parsePositiveSeconds, UsageError } from '../cli/args.js';
+import { scanFlags } from '../cli/flag-scan.js';
 
 export interface ServeFlags extends ConfigFlags {
   host?: string;
@@ -65,32 +66,16 @@ const BOOLEAN_OPTIONS: Record<string, 'noStream' | 'help' | 'yolo'> = {
 
 export function parseServeArgs(argv: readonly string[]): ServeFlags {
   const flags: ServeFlags = { corsOrigins: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-') || arg === '-' || arg === '--') {
-      throw new UsageError(`unexpected argument '${arg.length > 40 ? `${arg.slice(0, 40)}…` : arg}' for hermes serve`);
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-
-    const boolean = BOOLEAN_OPTIONS[name];
-    if (boolean) {
-      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+  const positional = (word: string): UsageError =>
+    new UsageError(`unexpected argument '${word.length > 40 ? `${word.slice(0, 40)}…` : word}' for hermes serve`);
+  for (const { name, value } of scanFlags(argv, { values: VALUE_OPTIONS, booleans: BOOLEAN_OPTIONS }, { positional, unknownSuffix: ' for hermes serve' })) {
+    if (value === undefined) {
+      const boolean = BOOLEAN_OPTIONS[name]!;
       if (boolean === 'noStream') flags.stream = false;
       else flags[boolean] = true;
-      continue;
+    } else {
+      setValue(flags, VALUE_OPTIONS[name]!, name, value);
     }
-    const option = VALUE_OPTIONS[name];
-    if (!option) throw new UsageError(`unknown option '${name}' for hermes serve`);
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next in VALUE_OPTIONS || next in BOOLEAN_OPTIONS) throw new UsageError(`${name} needs a value`);
-      value = next;
-      i++;
-    }
-    setValue(flags, option, name, value);
   }
   return flags;
 }
