@@ -8,7 +8,7 @@
 // Ink quits on the first Ctrl+C before this sees it.
 
 import { Box, Text, useStdin, useStdout } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import {
   EMPTY_EDITOR,
   backspace,
@@ -69,7 +69,20 @@ function submittedText(text: string): string {
   return text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
 }
 
-export function InputBox(props: InputBoxProps) {
+/**
+ * Memoised on what it shows: the App re-renders on every streaming frame. The callbacks are read
+ * through a ref at the moment a key arrives, and the App's callbacks only reach stable objects
+ * (agent, runner, refs), so skipping a render never leaves a stale one behind that matters.
+ */
+export const InputBox = memo(InputBoxView, (before, after) =>
+  before.busy === after.busy &&
+  before.suspended === after.suspended &&
+  before.history === after.history &&
+  before.placeholder === after.placeholder &&
+  before.width === after.width,
+);
+
+function InputBoxView(props: InputBoxProps) {
   const { setRawMode, isRawModeSupported, internal_eventEmitter: inputEvents } = useStdin();
   const { stdout } = useStdout();
   const [editor, setEditor] = useState<EditorState>(EMPTY_EDITOR);

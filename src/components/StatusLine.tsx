@@ -1,6 +1,7 @@
 // The line under the prompt: model, provider, session tokens, context used; or a key hint.
 
 import { Text } from 'ink';
+import { memo } from 'react';
 import type { Theme } from '../tui/theme.js';
 
 export interface StatusLineProps {
@@ -9,6 +10,7 @@ export interface StatusLineProps {
   theme: Theme;
 }
 
-export function StatusLine({ text, hint, theme }: StatusLineProps) {
+/** Memoised: the App re-renders on every streaming frame, this line only when it changes. */
+export const StatusLine = memo(function StatusLine({ text, hint, theme }: StatusLineProps) {
   return <Text wrap="truncate-end">{hint ? theme.yellow(hint) : theme.dim(text)}</Text>;
-}
+});
