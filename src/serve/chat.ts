@@ -4,13 +4,14 @@
 
 import type { AgentEvent, RunResult } from '../agent/events.js';
 import { sseData, sseEvent } from '../stream/sse.js';
-import { AnswerText, chatUsage, finishReason } from './answer.js';
+import { chatUsage, finishReason } from './answer.js';
 import { parseExtensions, type Extensions, type RequestContext } from './context.js';
 import { badRequest, shutdownError, upstreamError, type HttpError } from './errors.js';
 import { EventStream } from './event-stream.js';
 import { frameTemplate, jsonString, slot } from './frames.js';
 import { checkModel, checkSingleChoice, isRecord, optionalBoolean, optionalPositiveInt } from './fields.js';
 import { joinSystem, parseTurn, splitConversation, type Conversation } from './messages.js';
+import { collectRun, streamRun } from './run-events.js';
 
 export interface ChatRequest {
   conversation: Conversation;
@@ -77,37 +78,13 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
 
   const contentFrame = frameTemplate(chunk({ content: slot(0) }));
   const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, headers: ctx.headers, preamble: () => chunk({ role: 'assistant', content: '' }) });
-  const text = new AnswerText();
-  let result: RunResult | undefined;
-  try {
-    for await (const event of run) {
-      let frame: string | undefined;
-      switch (event.type) {
-        case 'text': {
-          const delta = text.push(event.delta);
-          if (delta !== '') frame = contentFrame(jsonString(delta));
-          break;
-        }
-        case 'reasoning':
-          if (extensions.reasoning && event.delta !== '') frame = chunk({ reasoning_content: event.delta });
-          break;
-        case 'message':
-          text.endSegment();
-          break;
-        case 'tool_started':
-        case 'tool_finished':
-          if (extensions.toolProgress) frame = toolFrame(event);
-          break;
-        case 'finished':
-          result = event.result;
-          break;
-      }
-      if (frame !== undefined && !stream.write(frame)) await stream.ready();
-    }
-  } finally {
-    stream.dispose();
-  }
-  if (!result || stream.closed) return;
+  const answer = await streamRun(stream, run, {
+    text: (delta) => contentFrame(jsonString(delta)),
+    reasoning: extensions.reasoning ? (delta) => chunk({ reasoning_content: delta }) : undefined,
+    tool: extensions.toolProgress ? (event) => toolFrame(event) : undefined,
+  });
+  if (!answer) return;
+  const { result } = answer;
   ctx.usage = result.usage;
 
   const error = runError(ctx, result);
@@ -127,16 +104,9 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
 }
 
 async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
-  const text = new AnswerText();
-  const reasoning: string[] = [];
-  let result: RunResult | undefined;
-  for await (const event of run) {
-    if (event.type === 'text') text.push(event.delta);
-    else if (event.type === 'reasoning') reasoning.push(event.delta);
-    else if (event.type === 'message') text.endSegment();
-    else if (event.type === 'finished') result = event.result;
-  }
-  if (!result || ctx.res.destroyed) return;
+  const answer = await collectRun(run);
+  if (!answer || ctx.res.destroyed) return;
+  const { result } = answer;
   ctx.usage = result.usage;
   const error = runError(ctx, result);
   if (error) {
@@ -145,8 +115,8 @@ async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     return;
   }
   if (result.status === 'interrupted') return;
-  const message: Record<string, unknown> = { role: 'assistant', content: text.text, refusal: null, annotations: [] };
-  if (request.extensions.reasoning && reasoning.length > 0) message.reasoning_content = reasoning.join('');
+  const message: Record<string, unknown> = { role: 'assistant', content: answer.text, refusal: null, annotations: [] };
+  if (request.extensions.reasoning && answer.reasoning !== '') message.reasoning_content = answer.reasoning;
   ctx.sendJson(200, {
     id: ctx.id('chatcmpl-'),
     object: 'chat.completion',

@@ -8,7 +8,7 @@
 import type { AgentEvent, RunResult } from '../agent/events.js';
 import type { ChatMessage } from '../agent/types.js';
 import { sseEvent } from '../stream/sse.js';
-import { AnswerText, finishReason, responsesUsage } from './answer.js';
+import { finishReason, responsesUsage } from './answer.js';
 import { parseExtensions, type Extensions, type RequestContext } from './context.js';
 import { toolFrame } from './chat.js';
 import { badRequest, HttpError, shutdownError, upstreamError } from './errors.js';
@@ -16,6 +16,7 @@ import { EventStream } from './event-stream.js';
 import { frameTemplate, jsonString, slot } from './frames.js';
 import { checkModel, checkSingleChoice, isRecord, optionalBoolean, optionalPositiveInt, optionalString } from './fields.js';
 import { joinSystem, parseTurn, splitConversation, type Turn } from './messages.js';
+import { collectRun, streamRun } from './run-events.js';
 
 export interface ResponsesRequest {
   turns: Turn[];
@@ -169,34 +170,12 @@ async function streamResponse(
     sseEvent('response.output_text.delta', { type: 'response.output_text.delta', ...at, delta: slot(0), logprobs: [], sequence_number: slot(1) }),
   );
   const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, headers: ctx.headers, preamble: () => preamble });
-  const text = new AnswerText();
-  let result: RunResult | undefined;
-  try {
-    for await (const event of run) {
-      let out: string | undefined;
-      switch (event.type) {
-        case 'text': {
-          const delta = text.push(event.delta);
-          if (delta !== '') out = deltaFrame(jsonString(delta), String(sequence++));
-          break;
-        }
-        case 'message':
-          text.endSegment();
-          break;
-        case 'tool_started':
-        case 'tool_finished':
-          if (extensions.toolProgress) out = toolFrame(event, sequence++);
-          break;
-        case 'finished':
-          result = event.result;
-          break;
-      }
-      if (out !== undefined && !stream.write(out)) await stream.ready();
-    }
-  } finally {
-    stream.dispose();
-  }
-  if (!result || stream.closed) return undefined;
+  const streamed = await streamRun(stream, run, {
+    text: (delta) => deltaFrame(jsonString(delta), String(sequence++)),
+    tool: extensions.toolProgress ? (event) => toolFrame(event, sequence++) : undefined,
+  });
+  if (!streamed) return undefined;
+  const { result } = streamed;
   ctx.usage = result.usage;
   const end = outcome(ctx, result);
   if (end.status === 'failed' && !end.error) return undefined; // the client went away
@@ -206,7 +185,7 @@ async function streamResponse(
     return undefined;
   }
 
-  const answer = text.text;
+  const answer = streamed.text;
   const usage = responsesUsage(result.usage);
   if (end.status === 'failed') {
     ctx.outcome = end.error?.code ?? 'error';
@@ -233,14 +212,9 @@ async function answerResponse(
   itemId: string,
   run: AsyncGenerator<AgentEvent>,
 ): Promise<Record<string, unknown> | undefined> {
-  const text = new AnswerText();
-  let result: RunResult | undefined;
-  for await (const event of run) {
-    if (event.type === 'text') text.push(event.delta);
-    else if (event.type === 'message') text.endSegment();
-    else if (event.type === 'finished') result = event.result;
-  }
-  if (!result || ctx.res.destroyed) return undefined;
+  const answer = await collectRun(run);
+  if (!answer || ctx.res.destroyed) return undefined;
+  const { result } = answer;
   ctx.usage = result.usage;
   const end = outcome(ctx, result);
   if (end.status === 'failed') {
@@ -250,7 +224,7 @@ async function answerResponse(
     }
     return undefined;
   }
-  const item = messageItem(itemId, end.status === 'completed' ? 'completed' : 'incomplete', text.text);
+  const item = messageItem(itemId, end.status === 'completed' ? 'completed' : 'incomplete', answer.text);
   const response = responseObject(fields, end.status, [item], { usage: responsesUsage(result.usage), incomplete: end.incomplete });
   ctx.sendJson(200, response);
   return response;
