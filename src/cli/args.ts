@@ -1,6 +1,7 @@
 // A small hand-written argv parser: no dependency, because `hermes --version` and one-shot
 // start-up time are measured, and the grammar is small enough to own.
 
+import { PROVIDERS, type ConfigFlags } from '../agent/config.js';
 import type { ProviderId } from '../agent/types.js';
 import { scanFlags } from './flag-scan.js';
 import { UsageError } from './usage-error.js';
@@ -40,28 +41,32 @@ export interface CliFlags {
 
 export { UsageError };
 
-// Kept here rather than imported from the provider index so this module stays a leaf.
-const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
 
-type ValueOption = 'prompt' | 'model' | 'provider' | 'baseURL' | 'system' | 'outputFormat' | 'maxTurns' | 'stallTimeout' | 'resume' | 'allow' | 'tools';
-type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools';
-
-const VALUE_OPTIONS: Record<string, ValueOption> = {
-  '-p': 'prompt',
-  '--prompt': 'prompt',
+/** The flags `hermes` and `hermes serve` share: which model, how to reach it, which tools. */
+export const MODEL_FLAGS = {
   '-m': 'model',
   '--model': 'model',
   '--provider': 'provider',
   '--base-url': 'baseURL',
   '-s': 'system',
   '--system': 'system',
-  '--output-format': 'outputFormat',
   '--max-turns': 'maxTurns',
   '--stall-timeout': 'stallTimeout',
-  '--resume': 'resume',
   '--allow': 'allow',
   '--tools': 'tools',
+} as const;
+export type ModelFlag = (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS];
+
+type ValueOption = ModelFlag | 'prompt' | 'outputFormat' | 'resume';
+type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools';
+
+const VALUE_OPTIONS: Record<string, ValueOption> = {
+  ...MODEL_FLAGS,
+  '-p': 'prompt',
+  '--prompt': 'prompt',
+  '--output-format': 'outputFormat',
+  '--resume': 'resume',
 };
 
 const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
@@ -116,11 +121,30 @@ function positional(word: string): UsageError {
 function setValue(flags: CliFlags, option: ValueOption, name: string, value: string): void {
   switch (option) {
     case 'prompt':
+      flags.prompt = value;
+      return;
+    case 'resume':
+      if (value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
+      flags.resume = value.trim();
+      return;
+    case 'outputFormat':
+      if (!(FORMATS as readonly string[]).includes(value)) {
+        throw new UsageError(`unknown output format '${value}' (expected ${FORMATS.join(', ')})`);
+      }
+      flags.outputFormat = value as OutputFormat;
+      return;
+    default:
+      setModelFlag(flags, option, name, value);
+  }
+}
+
+/** Sets one of MODEL_FLAGS from its command-line value; a bad value is a UsageError naming the flag. */
+export function setModelFlag(flags: ConfigFlags & { allow?: string[]; tools?: string[] }, option: ModelFlag, name: string, value: string): void {
+  switch (option) {
     case 'model':
     case 'system':
-    case 'resume':
-      if (option !== 'prompt' && value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
-      flags[option] = option === 'resume' ? value.trim() : value;
+      if (value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
+      flags[option] = value;
       return;
     case 'allow':
     case 'tools':
@@ -132,20 +156,13 @@ function setValue(flags: CliFlags, option: ValueOption, name: string, value: str
       }
       flags.provider = value as ProviderId;
       return;
-    case 'outputFormat':
-      if (!(FORMATS as readonly string[]).includes(value)) {
-        throw new UsageError(`unknown output format '${value}' (expected ${FORMATS.join(', ')})`);
-      }
-      flags.outputFormat = value as OutputFormat;
-      return;
     case 'baseURL':
       flags.baseURL = parseBaseURL(value, name);
       return;
-    case 'maxTurns': {
+    case 'maxTurns':
       if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a whole number of at least 1, not '${value}'`);
       flags.maxTurns = Number(value);
       return;
-    }
     case 'stallTimeout': {
       const seconds = parsePositiveSeconds(value);
       if (seconds === undefined) throw new UsageError(`${name} must be a number of seconds above 0, not '${value}'`);

@@ -2,8 +2,7 @@
 // UsageError come from the one-shot parser so both commands word their mistakes the same way.
 
 import type { ConfigFlags } from '../agent/config.js';
-import type { ProviderId } from '../agent/types.js';
-import { parseBaseURL, parsePositiveSeconds, UsageError } from '../cli/args.js';
+import { MODEL_FLAGS, setModelFlag, UsageError, type ModelFlag } from '../cli/args.js';
 import { scanFlags } from '../cli/flag-scan.js';
 
 export interface ServeFlags extends ConfigFlags {
@@ -20,41 +19,16 @@ export interface ServeFlags extends ConfigFlags {
   yolo?: boolean;
 }
 
-const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
-
-type ValueOption =
-  | 'host'
-  | 'port'
-  | 'key'
-  | 'corsOrigin'
-  | 'maxConcurrent'
-  | 'storeSize'
-  | 'model'
-  | 'provider'
-  | 'baseURL'
-  | 'system'
-  | 'maxTurns'
-  | 'stallTimeout'
-  | 'tools'
-  | 'allow';
+type ValueOption = ModelFlag | 'host' | 'port' | 'key' | 'corsOrigin' | 'maxConcurrent' | 'storeSize';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
+  ...MODEL_FLAGS,
   '--host': 'host',
   '--port': 'port',
   '--key': 'key',
   '--cors-origin': 'corsOrigin',
   '--max-concurrent': 'maxConcurrent',
   '--store-size': 'storeSize',
-  '-m': 'model',
-  '--model': 'model',
-  '--provider': 'provider',
-  '--base-url': 'baseURL',
-  '-s': 'system',
-  '--system': 'system',
-  '--max-turns': 'maxTurns',
-  '--stall-timeout': 'stallTimeout',
-  '--tools': 'tools',
-  '--allow': 'allow',
 };
 
 const BOOLEAN_OPTIONS: Record<string, 'noStream' | 'help' | 'yolo'> = {
@@ -90,10 +64,8 @@ function wholeNumber(value: string, name: string, min: number, max = Number.MAX_
 function setValue(flags: ServeFlags, option: ValueOption, name: string, value: string): void {
   switch (option) {
     case 'host':
-    case 'model':
-    case 'system':
       if (value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
-      flags[option] = value;
+      flags.host = value;
       return;
     case 'key':
       // Not quoted back: it is a secret.
@@ -112,29 +84,8 @@ function setValue(flags: ServeFlags, option: ValueOption, name: string, value: s
     case 'storeSize':
       flags.storeSize = wholeNumber(value, name, 0);
       return;
-    case 'maxTurns':
-      flags.maxTurns = wholeNumber(value, name, 1);
-      return;
-    case 'provider':
-      if (!(PROVIDERS as readonly string[]).includes(value)) throw new UsageError(`unknown provider '${value}' (expected ${PROVIDERS.join(', ')})`);
-      flags.provider = value as ProviderId;
-      return;
-    case 'baseURL':
-      flags.baseURL = parseBaseURL(value, name);
-      return;
-    case 'stallTimeout': {
-      const seconds = parsePositiveSeconds(value);
-      if (seconds === undefined) throw new UsageError(`${name} must be a number of seconds above 0, not '${value}'`);
-      flags.stallTimeout = seconds;
-      return;
-    }
-    case 'tools':
-    case 'allow': {
-      const names = value.split(',').map((part) => part.trim()).filter(Boolean);
-      if (names.length === 0) throw new UsageError(`${name} needs a comma-separated list of tool names`);
-      flags[option] = names;
-      return;
-    }
+    default:
+      setModelFlag(flags, option, name, value);
   }
 }
 

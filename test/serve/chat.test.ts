@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import { APIError, BadRequestError, NotFoundError, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StaticToolRegistry, type Tool } from '../../src/agent/tools.js';
-import { sse } from '../support/loopback.js';
 import { chatCompletionJson, chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { lastUserText, readAll, startHarness, type Harness } from './helpers.js';
 

@@ -2,12 +2,6 @@
 
 import type { Provider, ProviderConnection, ProviderId } from '../types.js';
 
-export const PROVIDER_IDS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
-
-export function isProviderId(value: string): value is ProviderId {
-  return (PROVIDER_IDS as readonly string[]).includes(value);
-}
-
 export async function createProvider(id: ProviderId, connection: ProviderConnection): Promise<Provider> {
   switch (id) {
     case 'openai':
