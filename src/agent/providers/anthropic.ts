@@ -26,7 +26,7 @@ import type {
   Usage,
 } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
-import { classifyError } from './errors.js';
+import { classifyError, withoutKey } from './errors.js';
 import { createTransport, type TransportState } from './transport.js';
 
 const DEFAULT_MAX_TOKENS = 8192;
@@ -352,10 +352,7 @@ function providerError(err: unknown, state: TransportState, signal: AbortSignal,
     const text = typeof body.error?.message === 'string' && body.error.message ? body.error.message : streamType;
     error = { kind: 'stream_error', message: text, retryable: RETRYABLE_STREAM_ERRORS.has(streamType) };
   }
-  if (apiKey && apiKey.length >= 4 && error.message.includes(apiKey)) {
-    error = { ...error, message: error.message.replaceAll(apiKey, '[redacted]') };
-  }
-  return error;
+  return withoutKey(error, apiKey);
 }
 
 /** The `error.type` of an in-stream error event ({"type":"error","error":{"type":...}}), if it is one. */

@@ -1,6 +1,7 @@
 // Turns whatever an SDK threw into one ProviderError. Duck-typed so that this file loads
 // neither SDK: both expose `status`, `headers` and `error` on their APIError classes.
 
+import { redactSecrets } from '../../stream/redact.js';
 import type { ProviderError } from '../types.js';
 import type { TransportState } from './transport.js';
 
@@ -116,4 +117,13 @@ function stripStatusPrefix(message: string): string {
 
 function firstLine(text: string): string {
   return text.split('\n', 1)[0]!.trim();
+}
+
+/**
+ * The error with the connection's key (and anything shaped like a key) taken out of its message:
+ * some servers echo the key they were sent. Every adapter passes its errors through this.
+ */
+export function withoutKey(error: ProviderError, apiKey: string | undefined): ProviderError {
+  const message = redactSecrets(error.message, apiKey ? [apiKey] : []);
+  return message === error.message ? error : { ...error, message };
 }

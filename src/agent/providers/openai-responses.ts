@@ -22,7 +22,7 @@ import {
   type StreamEvent,
   type Usage,
 } from '../types.js';
-import { classifyError } from './errors.js';
+import { classifyError, withoutKey } from './errors.js';
 import { createTransport, type TransportState } from './transport.js';
 
 // Our own watchdogs own timing; the SDK's timeout must never fire first (and setTimeout
@@ -177,10 +177,7 @@ class Turn {
       error.retryable = false;
       delete error.retryAfterMs;
     }
-    if (this.apiKey && this.apiKey.length >= 8 && error.message.includes(this.apiKey)) {
-      error.message = error.message.split(this.apiKey).join('[redacted]');
-    }
-    return error;
+    return withoutKey(error, this.apiKey);
   }
 }
 

@@ -10,7 +10,6 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import { redactSecrets } from '../../stream/redact.js';
 import { SseDecoder, type SseMessage } from '../../stream/sse-decode.js';
 import { ThinkTagSplitter } from '../../stream/think-tags.js';
 import type {
@@ -24,7 +23,7 @@ import type {
   Usage,
 } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
-import { classifyError, serverMessage } from './errors.js';
+import { classifyError, serverMessage, withoutKey } from './errors.js';
 import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
 import { createTransport, type Transport, type TransportState } from './transport.js';
 
@@ -458,7 +457,7 @@ class ChatAssembler {
   failWith(error: ProviderError): StreamEvent {
     // The partial answer is kept as it was shown: held-back text and unfinished tool calls
     // (whose arguments may be cut off) are not part of it.
-    error.message = redactSecrets(error.message, this.apiKey ? [this.apiKey] : []);
+    error = withoutKey(error, this.apiKey);
     const message = this.message;
     if (error.kind === 'aborted') message.interrupted = true;
     else message.error = error.message;
