@@ -23,11 +23,8 @@ import {
   type Usage,
 } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
+import { createOpenAIClient } from './openai-shared.js';
 import { createTransport, type TransportState } from './transport.js';
-
-// Our own watchdogs own timing; the SDK's timeout must never fire first (and setTimeout
-// caps delays at 2^31-1 ms, so "huge" has to stay below that).
-const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 // Models that produce reasoning and accept `reasoning.summary`; sending it to others is a 400.
 // gpt-5-chat-* is a non-reasoning model despite the prefix.
@@ -190,17 +187,7 @@ async function* streamResponse(connection: ProviderConnection, request: Provider
   const turn = new Turn(transport.state, signal, connection.apiKey);
   const message = turn.message;
   try {
-    const client = new OpenAI({
-      // OpenAI-compatible servers behind a custom base URL often need no key; the SDK
-      // refuses to start without one.
-      apiKey: connection.apiKey ?? (connection.baseURL ? 'no-key' : undefined),
-      baseURL: connection.baseURL,
-      fetch: transport.fetch,
-      maxRetries: 0,
-      timeout: SDK_TIMEOUT_MS,
-      // The SDK would print unparsable chunks to the console, under the TUI.
-      logLevel: 'off',
-    });
+    const client = createOpenAIClient(connection, transport);
     const body = buildRequest(request);
 
     if (!request.stream) {

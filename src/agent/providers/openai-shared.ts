@@ -25,6 +25,8 @@ export function createOpenAIClient(connection: ProviderConnection, transport: Tr
     fetch: transport.fetch,
     maxRetries: 0,
     timeout: SDK_TIMEOUT_MS,
+    // The SDK would print unparsable chunks to the console, under the TUI.
+    logLevel: 'off',
   });
 }
 
