@@ -12,6 +12,7 @@
 //   BENCH_TUI_IDLE_MS=5000    how long idle CPU is sampled, with the prompt waiting
 //   BENCH_TUI_VERBOSE=1       print every sample
 //   BENCH_TUI_DUMP=folder     write what each session wrote to its terminal there (label.bin)
+//   BENCH_TUI_ONLY=throttled  only the 200 tokens/s answer and its yardsticks (for CPU work)
 //   BENCH_HERMES=path         another hermes launcher (e.g. a copy of bin/ and dist/ taken while
 //                             dist/ is being rebuilt); default bin/hermes.js of this checkout
 
@@ -27,6 +28,7 @@ const RUNS = positiveInt(process.env.BENCH_TUI_RUNS, 3);
 const IDLE_MS = positiveInt(process.env.BENCH_TUI_IDLE_MS, 5000);
 const VERBOSE = process.env.BENCH_TUI_VERBOSE === '1';
 const DUMP = process.env.BENCH_TUI_DUMP;
+const ONLY_THROTTLED = process.env.BENCH_TUI_ONLY === 'throttled';
 const SHORT = 2000;
 const LONG = 20000;
 const THROTTLED = { count: 2000, rate: 200 };
@@ -301,6 +303,10 @@ try {
     calibration = await calibrate();
     for (let run = 1; run <= RUNS; run++) {
       process.stderr.write(`  tui: run ${run} of ${RUNS}…\n`);
+      if (ONLY_THROTTLED) {
+        keep(samples.throttled, await tuiSession({ count: THROTTLED.count, rate: THROTTLED.rate, run, label: `run ${run}, ${THROTTLED.rate} tokens/s` }));
+        continue;
+      }
       samples.version.push({ run, ms: await versionInPane() });
       keep(samples.short, await tuiSession({ count: SHORT, idle: true, run, label: `run ${run}, ${SHORT} tokens` }));
       samples.pipeShort.push({ run, ...(await toPipe(SHORT)) });

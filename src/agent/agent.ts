@@ -87,6 +87,12 @@ export class Agent {
     this.provider = undefined;
   }
 
+  /** Loads the provider's code now (its SDK takes tens of milliseconds to load), so that the
+   *  first prompt does not wait for it. Sends nothing; a failure surfaces on the first run. */
+  warmUp(): void {
+    this.getProvider().catch(() => {});
+  }
+
   setSystem(system: string | undefined): void {
     this.options.system = system;
   }

@@ -1,10 +1,17 @@
-// The interactive chat. Finished output goes to <Static> once and is never repainted; the live
-// region below it holds only the unfinished end of the answer, tool calls in progress, the
+// The interactive chat. Finished output goes to the scrollback once and is never repainted; the
+// live region below it holds only the unfinished end of the answer, tool calls in progress, the
 // spinner, the prompt and the status line, and is kept well below the terminal's height: when
 // Ink's live region reaches it, Ink clears the screen and reprints everything on every frame.
+//
+// On a real terminal the unfinished end of the answer is not part of the React tree: it is
+// painted above Ink's frame (`pane`, src/tui/terminal-output.ts), together with the lines that
+// finish, so that a frame of a streaming answer costs a diff of a few rows rather than a React
+// render and an Ink layout of the whole live region. React renders when anything else changes.
+// Without a pane (tests, Ink's CI mode) the same rows are rendered by React and finished lines
+// go to <Static>.
 
 import { Box, Static, Text, useStdout } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Agent } from '../agent/agent.js';
 import type { Env } from '../agent/config.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent/tools/approval.js';
@@ -20,7 +27,7 @@ import type { InputHistory } from '../tui/input-history.js';
 import { createSessionCommands, missingKey, type SessionTarget } from '../tui/session-commands.js';
 import { parseSlashCommand, runSlashCommand } from '../tui/slash-commands.js';
 import type { Theme } from '../tui/theme.js';
-import { Transcript } from '../tui/transcript.js';
+import { Transcript, type LiveView } from '../tui/transcript.js';
 import { useAgentRun, type AgentRunner } from '../tui/use-agent-run.js';
 import { useApprovals } from '../tui/use-approvals.js';
 import { useTerminalSize } from '../tui/use-terminal-size.js';
@@ -56,6 +63,13 @@ export interface AppProps {
   /** A continued conversation (hermes -c / --resume), drawn before the prompt, and the notices
    *  that came with opening it (damaged lines skipped…), shown dim. */
   startup?: { messages: readonly ChatMessage[]; notices: readonly string[] };
+  /** Draws rows above Ink's frame and sends finished lines to the scrollback (see above). */
+  pane?: LivePane;
+}
+
+export interface LivePane {
+  /** `committed`: finished lines, each ending with a newline ('' for none). */
+  paint(committed: string, rows: readonly string[]): void;
 }
 
 export interface AppSession {
@@ -85,9 +99,33 @@ const CLEAR_SCREEN = '\x1b[2J\x1b[H';
  *  wrapping (wrap-ansi, string-width per word) was the largest cost of a long answer. Blank
  *  lines become a space: an empty <Text> would take no row at all. */
 function staticItem(id: number, lines: string[], columns: number): StaticItem {
+  return { id, text: committedRows(lines, columns, ' ').join('\n'), lines };
+}
+
+function committedRows(lines: readonly string[], columns: number, blank: string): string[] {
   const width = Math.max(10, columns - 1);
-  const rows = lines.flatMap((line) => (line === '' ? [' '] : wrapRows(line, width)));
-  return { id, text: rows.join('\n'), lines };
+  return lines.flatMap((line) => (line === '' ? [blank] : wrapRows(line, width)));
+}
+
+/** Rows for the answer, at most this many whatever the terminal's height, with the rows the
+ *  rest of the live region takes (the prompt may take a third of the screen, or a line and its
+ *  command hints; the status line, the spinner, the "more" note and the cursor's own row come
+ *  on top) well below the screen's height. */
+function answerBudget(rows: number, toolRows: number, queuedRows: number): number {
+  const inputRows = Math.max(Math.floor(rows / 3) + 2, 10);
+  const fixedRows = inputRows + 1 + 1 + toolRows + queuedRows + 1 + 2;
+  return Math.max(2, Math.min(MAX_ANSWER_ROWS, rows - fixedRows));
+}
+
+function queuedRowCount(queued: number): number {
+  return Math.min(queued, MAX_QUEUED_ROWS) + (queued > MAX_QUEUED_ROWS ? 1 : 0);
+}
+
+/** The rows of the answer in progress: reasoning, the answer's unfinished end, the "more" note. */
+function answerRows(live: LiveView, theme: Theme): string[] {
+  const rows = [...(live.reasoning ?? []), ...live.answer];
+  if (live.more) rows.push(theme.dim(MORE_NOTE));
+  return rows;
 }
 
 export function App(props: AppProps) {
@@ -102,6 +140,8 @@ export function App(props: AppProps) {
 
   const columnsRef = useRef(columns);
   columnsRef.current = columns;
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const publishRef = useRef<() => void>(() => {});
   const session = useRef<{ transcript: Transcript; approvals: ApprovalQueue } | undefined>(undefined);
   if (session.current === undefined) {
@@ -129,20 +169,65 @@ export function App(props: AppProps) {
     if (replayed.length > 0) items.current.push(staticItem(nextId.current++, replayed, columnsRef.current));
   }
 
+  const { pane } = props;
+  /** Lines sent to the scrollback through the pane (for tests; <Static> keeps its own). */
+  const painted = useRef<string[]>([]);
+  /** A render was asked for and has not happened yet: it will paint the pane. */
+  const renderPending = useRef(false);
+  const runnerRef = useRef<AgentRunner | undefined>(undefined);
+
+  /** Sends what finished to the scrollback and the answer's unfinished end to the pane. */
+  const paintPane = (): void => {
+    if (!pane) return;
+    const lines = transcript.take();
+    if (lines.length > 0) painted.current.push(...lines);
+    const committed = lines.length === 0 ? '' : `${committedRows(lines, columnsRef.current, '').join('\n')}\n`;
+    const queued = runnerRef.current?.queued.length ?? 0;
+    const live = transcript.view(columnsRef.current, answerBudget(rowsRef.current, transcript.toolRows, queuedRowCount(queued)));
+    pane.paint(committed, answerRows(live, theme));
+  };
+
   const publish = useCallback(() => {
     transcript.refresh();
-    const lines = transcript.take();
-    if (lines.length > 0) items.current = [...(items.current ?? []), staticItem(nextId.current++, lines, columnsRef.current)];
-    if (mounted.current) setVersion((v) => v + 1);
-  }, [transcript]);
+    if (!mounted.current) return;
+    if (pane) {
+      // What finished reaches the scrollback before the render that follows (the prompt
+      // turning idle after the last line of an answer, not before it).
+      paintPane();
+    } else {
+      const lines = transcript.take();
+      if (lines.length > 0) items.current = [...(items.current ?? []), staticItem(nextId.current++, lines, columnsRef.current)];
+    }
+    renderPending.current = true;
+    setVersion((v) => v + 1);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [transcript, pane]);
   publishRef.current = publish;
+
+  /** Only the answer's text changed: with a pane, no render at all. */
+  const publishText = (): void => {
+    if (!pane) {
+      publish();
+      return;
+    }
+    transcript.refresh();
+    if (mounted.current && !renderPending.current) paintPane();
+  };
 
   const runner = useAgentRun({
     agent,
     transcript,
     publish,
+    publishText,
     frameMs: props.frameMs,
     preflight: () => missingKey(target.current),
+  });
+  runnerRef.current = runner;
+
+  // After every render (a resize among the reasons): the pane is laid out for what now is.
+  useLayoutEffect(() => {
+    renderPending.current = false;
+    paintPane();
   });
 
   const conversationsRef = useRef<Conversations | undefined>(undefined);
@@ -165,7 +250,7 @@ export function App(props: AppProps) {
   transcript.awaiting(approval.current?.call.id);
 
   useEffect(() => {
-    props.onSession?.({ transcript, runner, approvals, committed: () => (items.current ?? []).flatMap((item) => item.lines) });
+    props.onSession?.({ transcript, runner, approvals, committed: () => [...(items.current ?? []).flatMap((item) => item.lines), ...painted.current] });
     // A session that cannot be written is said once, in red; the chat goes on.
     props.sessions?.onError((message) => {
       transcript.notice(message, 'error');
@@ -228,15 +313,9 @@ export function App(props: AppProps) {
   };
 
   // ---- the live region, sized to stay well below the terminal's height --------------------
-  const toolCount = transcript.toolRows;
   const queued = runner.queued;
-  const queuedRows = Math.min(queued.length, MAX_QUEUED_ROWS) + (queued.length > MAX_QUEUED_ROWS ? 1 : 0);
-  // The prompt may take a third of the screen (plus scroll notes), or a line and its command
-  // hints; the status line, the spinner, the "more" note and the cursor's own row come on top.
-  const inputRows = Math.max(Math.floor(rows / 3) + 2, 10);
-  const fixedRows = inputRows + 1 + 1 + toolCount + queuedRows + 1 + 2;
-  const answerBudget = Math.max(2, Math.min(MAX_ANSWER_ROWS, rows - fixedRows));
-  const live = transcript.view(columns, answerBudget);
+  const queuedRows = queuedRowCount(queued.length);
+  const live = transcript.view(columns, answerBudget(rows, transcript.toolRows, queuedRows));
   // While a question is up the prompt is one row: the diff gets the rest, minus a margin.
   const liveRows = (live.reasoning?.length ?? 0) + live.answer.length + (live.more ? 1 : 0) + live.tools.length + (live.waiting ? 1 : 0);
   const approvalRows = Math.max(3, rows - liveRows - queuedRows - PROMPT_CHROME_ROWS - 1 - 1 - 3);
@@ -254,17 +333,12 @@ export function App(props: AppProps) {
     <>
       <Static items={items.current}>{(item) => <Text key={item.id}>{item.text}</Text>}</Static>
       <Box flexDirection="column">
-        {live.reasoning?.map((row, i) => (
-          <Text key={`r${i}`} wrap="truncate-end">
-            {row || ' '}
-          </Text>
-        ))}
-        {live.answer.map((row, i) => (
-          <Text key={`a${i}`} wrap="truncate-end">
-            {row || ' '}
-          </Text>
-        ))}
-        {live.more && <Text wrap="truncate-end">{theme.dim(MORE_NOTE)}</Text>}
+        {!pane &&
+          answerRows(live, theme).map((row, i) => (
+            <Text key={`a${i}`} wrap="truncate-end">
+              {row || ' '}
+            </Text>
+          ))}
         {live.tools.map((row, i) => (
           <Text key={`t${i}`} wrap="truncate-end">
             {row}

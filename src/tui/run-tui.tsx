@@ -17,6 +17,7 @@ import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
 
 const EXIT_INTERRUPTED = 130;
+const WARM_UP_DELAY_MS = 300;
 
 export interface TuiStart {
   theme: Theme;
@@ -78,6 +79,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
       home={os.homedir()}
       env={env}
       animate={env.TERM !== 'dumb'}
+      pane={inkDrawsFrames(env) ? output : undefined}
       onExit={(code) => finish(code)}
     />,
     // incrementalRendering stays off: in Ink 6.8.0 it moves the cursor up one row too few
@@ -86,6 +88,11 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     // whole live region; TerminalOutput sends only the rows that changed.
     { stdout, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 60 },
   );
+
+  // The provider's SDK loads while the user is still typing, not after the first Enter. Not
+  // at once: the first keys typed are drawn first.
+  const warmUp = setTimeout(() => agent.warmUp(), WARM_UP_DELAY_MS);
+  warmUp.unref();
 
   // Ctrl+C at the keyboard arrives as a key (raw mode); these are signals from elsewhere.
   const onSignal = (signal: NodeJS.Signals): void => finish(signal === 'SIGINT' ? EXIT_INTERRUPTED : 128 + (os.constants.signals[signal] ?? 15));
@@ -99,6 +106,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     await instance.waitUntilExit().catch(() => {});
     return code;
   } finally {
+    clearTimeout(warmUp);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
@@ -108,6 +116,13 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     process.stdin.pause();
     process.stdin.unref?.();
   }
+}
+
+/** Ink draws live frames, unless it thinks it runs in CI (is-in-ci's rule): then it prints only
+ *  <Static> output and its last frame, and the answer must be part of that frame. */
+function inkDrawsFrames(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string): boolean => key in env && env[key] !== '0' && env[key] !== 'false';
+  return !set('CI') && !set('CONTINUOUS_INTEGRATION');
 }
 
 /** A resumed conversation from another folder: its tools now work here, which is worth saying. */

@@ -20,6 +20,13 @@
 // 6.8): when the erase covers exactly the frame on screen, this wrapper sends only the rows that
 // changed instead, the end of a row that grew, and inserts or deletes rows so that unchanged rows
 // (the prompt, the status line) stay where they are when the answer gains a row above them.
+//
+// And it draws rows of its own above Ink's frame: the pane (paint()), where the TUI shows the
+// unfinished end of a streaming answer. A frame of a streaming answer then costs a diff of a
+// few rows instead of a React render and an Ink layout of the whole live region. The pane and
+// Ink's frame are one live region on screen: Ink's redraws keep the pane above its frame, and
+// paint() keeps Ink's frame below the pane. Lines committed with paint() go to the scrollback
+// above both, as Ink's <Static> output does.
 
 import { EventEmitter } from 'node:events';
 import { codePointWidth } from './text-width.js';
@@ -167,6 +174,17 @@ export function frameUpdate(before: readonly string[], after: readonly string[])
   return out;
 }
 
+/** Rows as terminal text: each followed by a newline. */
+function lineText(rows: readonly string[]): string {
+  let text = '';
+  for (const row of rows) text += `${row}\n`;
+  return text;
+}
+
+function sameRows(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((row, i) => row === b[i]);
+}
+
 /** Rows `lines` take on a terminal `columns` wide, each wrapped on its own. */
 export function rowsAt(lines: readonly string[], columns: number): number {
   let rows = 0;
@@ -184,12 +202,16 @@ export interface TerminalOutputOptions {
 export class TerminalOutput extends EventEmitter {
   readonly #target: NodeJS.WriteStream;
   readonly #reflows: boolean;
-  /** Lines of the live frame on screen (without the row the cursor waits on). */
+  /** Lines of Ink's live frame on screen (without the row the cursor waits on). */
   #frame: string[] = [];
   /** The terminal's width when the frame was written (it wrapped at that width). */
   #frameColumns = 0;
-  /** The frame's extra rows were already deleted. */
+  /** The live region's extra rows were already deleted. */
   #unwrapped = false;
+  /** Rows painted above Ink's frame (paint()), one line each. */
+  #pane: string[] = [];
+  /** The terminal's width when the pane was painted. */
+  #paneColumns = 0;
   /** The terminal's width as last seen. */
   #columns: number;
   readonly #onResize = (): void => this.#resized();
@@ -197,8 +219,12 @@ export class TerminalOutput extends EventEmitter {
   /** What to send for the frame being gathered between Ink's synchronized-update marks. */
   #batch: string[] | undefined;
   #callbacks: ((err?: Error | null) => void)[] = [];
-  /** An erase of the whole frame, held back: the frame it erased and the text written since. */
-  #redraw: { before: string[]; text: string } | undefined;
+  /**
+   * An erase of Ink's whole frame, held back: the live region it erased, Ink's writes since
+   * (static output, then the frame), and what to send first should the rows have to be erased
+   * one by one after all ('' when the region is intact and a diff will do).
+   */
+  #redraw: { before: string[]; writes: string[]; unwrap: string | undefined } | undefined;
 
   constructor(target: NodeJS.WriteStream, options: TerminalOutputOptions) {
     super();
@@ -237,9 +263,40 @@ export class TerminalOutput extends EventEmitter {
     return this.#target.writableLength;
   }
 
-  /** The live frame as last drawn (for tests). */
+  /** Ink's live frame as last drawn (for tests). */
   get frame(): readonly string[] {
     return this.#frame;
+  }
+
+  /** The rows painted above Ink's frame (for tests). */
+  get pane(): readonly string[] {
+    return this.#pane;
+  }
+
+  /**
+   * Sends `committed` (finished lines, each ending with a newline; '' for none) to the
+   * scrollback and shows `pane` above Ink's frame, in one write. Rows must be narrower than the
+   * terminal (they are not wrapped here).
+   */
+  paint(committed: string, pane: readonly string[]): void {
+    if (this.#batch !== undefined) this.#flush('');
+    if (committed === '' && sameRows(pane, this.#pane)) return;
+    this.#sync();
+    const before = this.#live();
+    const next = [...pane];
+    const rows = committed === '' ? [...next, ...this.#frame] : [...committed.slice(0, -1).split('\n'), ...next, ...this.#frame];
+    let out: string;
+    if (this.#liveIntact() && this.#fits(rows)) {
+      out = frameUpdate(before, rows);
+    } else {
+      // Ink's frame is drawn again as it is: the terminal lays it out at its width now
+      out = this.#unwrapLive() + eraseLines(before.length + 1) + committed + lineText(next) + lineText(this.#frame);
+      this.#frameColumns = this.#columns;
+      this.#unwrapped = false;
+    }
+    this.#pane = next;
+    this.#paneColumns = this.#columns;
+    if (out !== '') this.#target.write(this.isTTY ? BEGIN_SYNC + out + END_SYNC : out);
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), callback?: (err?: Error | null) => void): boolean {
@@ -305,26 +362,38 @@ export class TerminalOutput extends EventEmitter {
     if (this.#redraw !== undefined) {
       // text after the erase (static output, the frame) joins the redraw; anything else ends it
       if (PLAIN.test(data)) {
-        this.#redraw.text += data;
+        this.#redraw.writes.push(data);
         this.#follow(data, '');
         return out;
       }
       out += this.#endRedraw();
     }
+    // A cleared screen took the pane with it (the next paint() draws it again).
+    if (data.includes('\x1b[2J')) this.#pane = [];
     const prefix = data.charCodeAt(0) === 0x1b ? (LEADING_CONTROLS.exec(data)?.[0] ?? '') : '';
     if (prefix.includes('\x1b[2K')) {
       // Ink is about to erase its frame, one row per line. The terminal may have been resized
       // a moment ago without the signal having reached us yet: ask it directly.
       this.#sync();
-      if (inBatch && prefix === eraseLines(this.#frame.length + 1) && this.#frameIntact()) {
-        // exactly the frame on screen, laid out as it was drawn: hold the erase back, and
-        // send only what differs once the frame's text is in
-        this.#redraw = { before: this.#frame, text: '' };
+      if (inBatch && prefix === eraseLines(this.#frame.length + 1)) {
+        // Exactly Ink's frame: hold the erase back until the frame's text is in. Then, if the
+        // region is laid out as it was drawn, only what differs is sent; if not, all of it is
+        // erased and drawn again (the pane with it, between Ink's static output and frame).
+        const intact = this.#liveIntact();
+        this.#redraw = { before: this.#live(), writes: [], unwrap: intact ? undefined : this.#unwrapLive() };
         this.#setFrame([]);
         const rest = data.slice(prefix.length);
         return rest === '' ? out : out + this.#process(rest, inBatch);
       }
-      out += this.#unwrapFrame();
+      out += this.#unwrapLive();
+      if (this.#pane.length > 0 && prefix === eraseLines(this.#frame.length + 1)) {
+        // Ink clears its frame on its own (a resize, a write of its own): the pane is erased
+        // and drawn again where it was, so that Ink's next frame comes right under it.
+        out += eraseLines(this.#pane.length + this.#frame.length + 1) + lineText(this.#pane);
+        this.#paneColumns = this.#columns;
+        this.#follow(data, prefix);
+        return out + data.slice(prefix.length);
+      }
     }
     this.#follow(data, prefix);
     return out + data;
@@ -345,11 +414,28 @@ export class TerminalOutput extends EventEmitter {
     this.#setFrame(lines);
   }
 
-  /** The frame on screen takes one row per line, at the width it was drawn for, with room to
-   *  spare on the screen: moving the cursor by lines lands where Ink thinks. */
-  #frameIntact(): boolean {
-    const lines = this.#frame.length;
-    return !this.#unwrapped && this.#frameColumns === this.#columns && lines + 1 < (this.#target.rows || 24) && rowsAt(this.#frame, this.#columns) === lines;
+  /** The pane and Ink's frame, as on screen. */
+  #live(): string[] {
+    return this.#pane.length === 0 ? this.#frame : [...this.#pane, ...this.#frame];
+  }
+
+  /** The live region takes one row per line, at the width it was drawn for, with room to spare
+   *  on the screen: moving the cursor by lines lands where Ink thinks. */
+  #liveIntact(): boolean {
+    const live = this.#live();
+    const columns = this.#columns;
+    return (
+      !this.#unwrapped &&
+      this.#frameColumns === columns &&
+      (this.#pane.length === 0 || this.#paneColumns === columns) &&
+      live.length + 1 < (this.#target.rows || 24) &&
+      rowsAt(live, columns) === live.length
+    );
+  }
+
+  /** Rows that can be drawn by the row arithmetic: none wraps, and all fit on the screen. */
+  #fits(rows: readonly string[]): boolean {
+    return rows.length + 1 < (this.#target.rows || 24) && rows.every((row) => outputWidth(row) <= this.#columns);
   }
 
   /** What to send for the erase held back and the text written since. */
@@ -357,13 +443,17 @@ export class TerminalOutput extends EventEmitter {
     const redraw = this.#redraw;
     if (redraw === undefined) return '';
     this.#redraw = undefined;
-    const { before, text } = redraw;
+    const { before, writes, unwrap } = redraw;
+    // Ink's frame is its last write; the pane goes between its static output and the frame.
+    const frame = writes.pop() ?? '';
+    const text = writes.join('') + lineText(this.#pane) + frame;
     const rows = text.split('\n');
     const ends = rows.pop() === '';
     // Rows that would wrap, or not fit on the screen, would break the row arithmetic: the
-    // erase and the text are then sent as Ink wrote them.
-    if (!ends || rows.length + 1 >= (this.#target.rows || 24) || rows.some((row) => outputWidth(row) > this.#columns)) {
-      return eraseLines(before.length + 1) + text;
+    // region is then erased row by row and drawn again.
+    if (unwrap !== undefined || !ends || !this.#fits(rows)) {
+      this.#paneColumns = this.#columns;
+      return (unwrap ?? '') + eraseLines(before.length + 1) + text;
     }
     return frameUpdate(before, rows);
   }
@@ -374,12 +464,13 @@ export class TerminalOutput extends EventEmitter {
     this.#unwrapped = false;
   }
 
-  /** Rows the frame takes on screen now. */
-  #frameRows(): number {
-    if (this.#unwrapped) return this.#frame.length;
+  /** Rows the live region takes on screen now. */
+  #liveRows(): number {
+    if (this.#unwrapped) return this.#pane.length + this.#frame.length;
     // Lines wider than the terminal wrapped as they were written; a reflowing terminal has
     // since re-wrapped them to its current width.
-    return rowsAt(this.#frame, this.#reflows ? this.#columns : this.#frameColumns);
+    const reflowed = this.#reflows ? this.#columns : undefined;
+    return rowsAt(this.#pane, reflowed ?? this.#paneColumns) + rowsAt(this.#frame, reflowed ?? this.#frameColumns);
   }
 
   /** Reads the terminal's size now (it may have changed before SIGWINCH was handled). */
@@ -388,11 +479,12 @@ export class TerminalOutput extends EventEmitter {
     this.#columns = size?.[0] || this.#target.columns || 80;
   }
 
-  /** Deletes the rows the frame takes beyond one per line, so Ink's erase covers all of it. */
-  #unwrapFrame(): string {
-    const lines = this.#frame.length;
+  /** Deletes the rows the live region takes beyond one per line, so an erase by lines covers
+   *  all of it. */
+  #unwrapLive(): string {
+    const lines = this.#pane.length + this.#frame.length;
     if (lines === 0) return '';
-    const rows = this.#frameRows();
+    const rows = this.#liveRows();
     const extra = rows - lines;
     // A frame taller than the screen has its top in the scrollback, out of reach.
     if (extra <= 0 || rows >= (this.#target.rows || 24)) return '';

@@ -19,6 +19,8 @@ export interface AgentRunnerOptions {
   transcript: Transcript;
   /** Something visible changed. */
   publish: () => void;
+  /** Only the text of the answer (or its reasoning) changed; default `publish`. */
+  publishText?: () => void;
   frameMs?: number;
   /** A reason not to send at all (a missing API key), checked before each prompt goes out. */
   preflight?: () => string | undefined;
@@ -118,11 +120,12 @@ export class AgentRunner {
     const current = (): boolean => generation === this.#generation;
     let inEvent = false;
     const frameMs = this.#options.frameMs ?? FRAME_MS;
+    const publishText = this.#options.publishText ?? publish;
     const text = createCoalescer(
       (delta) => {
         if (!current()) return;
         transcript.text(delta);
-        if (!inEvent) publish();
+        if (!inEvent) publishText();
       },
       { intervalMs: frameMs, leading: true },
     );
@@ -130,7 +133,7 @@ export class AgentRunner {
       (delta) => {
         if (!current()) return;
         transcript.reasoning(delta);
-        if (!inEvent) publish();
+        if (!inEvent) publishText();
       },
       { intervalMs: frameMs, leading: true },
     );
@@ -196,6 +199,7 @@ export function useAgentRun(options: AgentRunnerOptions): AgentRunner {
     ref.current = new AgentRunner({
       ...options,
       publish: () => latest.current.publish(),
+      publishText: () => (latest.current.publishText ?? latest.current.publish)(),
       preflight: () => latest.current.preflight?.(),
     });
   }

@@ -6,12 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
 import { DEFAULT_MODELS } from '../../src/agent/config.js';
 import { StaticToolRegistry, type Tool } from '../../src/agent/tools.js';
-import { App, type AppSession } from '../../src/components/App.js';
+import { App, type AppSession, type LivePane } from '../../src/components/App.js';
 import { InputHistory } from '../../src/tui/input-history.js';
 import type { SessionTarget } from '../../src/tui/session-commands.js';
 import { stripSgr } from '../../src/tui/text-width.js';
+import { TerminalOutput } from '../../src/tui/terminal-output.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
+import { FakeTerminal, Screen } from '../support/terminal.js';
 import { anthropicTextSse } from '../support/wire/anthropic.js';
 import { chatFrame, chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 
@@ -45,6 +47,7 @@ interface Setup {
   target?: Partial<SessionTarget>;
   env?: Record<string, string | undefined>;
   noServer?: boolean;
+  pane?: LivePane;
 }
 
 async function start(setup: Setup) {
@@ -80,6 +83,7 @@ async function start(setup: Setup) {
       home="/home/user"
       env={setup.env ?? {}}
       frameMs={10}
+      pane={setup.pane}
       onExit={(code) => exits.push(code)}
       onSession={(s) => {
         session = s;
@@ -145,6 +149,41 @@ describe('App', () => {
     await app.type('\x1b');
     await app.idle();
     expect(app.committed()).toEqual(expect.arrayContaining(['line two is **long', '⏹ interrupted']));
+  });
+
+  it('with a pane (a real terminal), streams outside React: each finished line reaches the scrollback once, in order, and a text frame costs no render', async () => {
+    // what hermes does in a terminal: the unfinished end of the answer is painted above Ink's
+    // frame by src/tui/terminal-output.ts, here over a recorded terminal
+    const terminal = new FakeTerminal(80, 30);
+    const output = new TerminalOutput(terminal as unknown as NodeJS.WriteStream, { reflows: true });
+    let paints = 0;
+    const pane: LivePane = {
+      paint(committed, rows) {
+        paints++;
+        output.paint(committed, rows);
+      },
+    };
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1} of the answer`);
+    // each line in three deltas, the last one also opening the next line
+    const deltas = lines.flatMap((line) => [line.slice(0, 5), line.slice(5, 12), `${line.slice(12)}\n`]);
+    const app = await start({ script: [slow(chatTextFrames([...deltas, 'the end']), 4)], pane });
+    await app.type('go', '\r');
+    await waitFor(() => output.pane.some((row) => row.startsWith('line 20')), 'line 20 in the pane');
+    // live: in the pane, not in Ink's frame
+    expect(app.frame()).not.toContain('line 20');
+    const framesBefore = app.app.frames.length;
+    const paintsBefore = paints;
+    await app.idle();
+    // the rest of the answer took many paints and only a few renders (the answer's end, the
+    // status line's tokens, the idle prompt)
+    expect(paints - paintsBefore).toBeGreaterThan(10);
+    expect(app.app.frames.length - framesBefore).toBeLessThan(8);
+    expect(output.pane).toEqual([]);
+    const screen = new Screen(80, 30);
+    for (const write of terminal.writes) screen.feed(write);
+    // a blank line sets the prompt off from what came before
+    expect(screen.text.split('\n')).toEqual(['', '› go', '', ...lines, 'the end']);
+    expect(app.committed()).toEqual(expect.arrayContaining(['› go', ...lines, 'the end']));
   });
 
   it('never shows tool-call argument chunks: one line per call, then its result', async () => {

@@ -1,101 +1,9 @@
 // The stdout wrapper that keeps a narrowing resize from leaving re-wrapped rows of the live
 // region in the scrollback. (test/e2e/tui.test.ts checks the result in tmux, which reflows.)
 
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { TerminalOutput, frameUpdate, rowUpdate, rowsAt, terminalReflows } from '../../src/tui/terminal-output.js';
-
-class FakeTerminal extends EventEmitter {
-  isTTY = true;
-  writable = true;
-  destroyed = false;
-  writableEnded = false;
-  writableLength = 0;
-  writes: string[] = [];
-  constructor(
-    public columns: number,
-    public rows: number,
-  ) {
-    super();
-  }
-  getWindowSize(): [number, number] {
-    return [this.columns, this.rows];
-  }
-  write(chunk: string, callback?: () => void): boolean {
-    this.writes.push(chunk);
-    callback?.();
-    return true;
-  }
-}
-
-/**
- * A small VT100 screen (one column per character): enough of one to check that what is sent
- * leaves the same rows on screen and in the scrollback as Ink's own full redraws. `\n` also
- * returns the carriage, as the tty's ONLCR makes it. Colours are kept as part of the text, so
- * a row drawn in other colours counts as different.
- */
-class Screen {
-  grid: string[][];
-  scrollback: string[] = [];
-  row = 0;
-  col = 0;
-  constructor(
-    readonly columns: number,
-    readonly rows: number,
-  ) {
-    this.grid = Array.from({ length: rows }, () => this.blank());
-  }
-  blank(): string[] {
-    return Array.from({ length: this.columns }, () => ' ');
-  }
-  feed(text: string): void {
-    // eslint-disable-next-line no-control-regex
-    const token = /\x1b\[([0-9;?]*)([A-Za-z])|\n|\r|[^\x1b\n\r]/g;
-    for (const [all, params, final] of text.matchAll(token)) {
-      const n = Number(params || '1') || 1;
-      if (all === '\n') {
-        this.col = 0;
-        if (this.row === this.rows - 1) {
-          this.scrollback.push(this.line(this.grid.shift() ?? []));
-          this.grid.push(this.blank());
-        } else this.row++;
-      } else if (all === '\r') this.col = 0;
-      else if (final === undefined) {
-        if (this.col >= this.columns) this.feed('\n');
-        (this.grid[this.row] ?? [])[this.col++] = this.style.size === 0 ? all : `{${[...this.style].sort().join(';')}}${all}`;
-      } else if (final === 'm') this.setStyle(params ?? '');
-      else if (final === 'A') this.row = Math.max(0, this.row - n);
-      else if (final === 'B') this.row = Math.min(this.rows - 1, this.row + n);
-      else if (final === 'G') this.col = n - 1;
-      else if (final === 'K' && params === '2') this.grid[this.row] = this.blank();
-      else if (final === 'K') this.grid[this.row] = [...(this.grid[this.row] ?? []).slice(0, this.col), ...this.blank().slice(this.col)];
-      else if (final === 'L' || final === 'M') {
-        const rows = Array.from({ length: n }, () => this.blank());
-        if (final === 'L') this.grid.splice(this.row, 0, ...rows).length;
-        else this.grid.splice(this.row, n), this.grid.push(...rows);
-        this.grid.length = this.rows;
-        this.col = 0;
-      } else if (!(final === 'h' || final === 'l') || !(params ?? '').startsWith('?')) throw new Error(`unexpected sequence ${JSON.stringify(all)}`);
-    }
-  }
-  /** Bold, dim and inverse, as far as these tests use colours. */
-  style = new Set<string>();
-  setStyle(params: string): void {
-    for (const code of params.split(';')) {
-      if (code === '' || code === '0') this.style.clear();
-      else if (code === '22') (this.style.delete('1'), this.style.delete('2'));
-      else if (code === '27') this.style.delete('7');
-      else this.style.add(code);
-    }
-  }
-  line(cells: string[]): string {
-    return cells.join('').trimEnd();
-  }
-  /** Scrollback and screen, trailing blank rows left out. */
-  get text(): string {
-    return [...this.scrollback, ...this.grid.map((cells) => this.line(cells))].join('\n').trimEnd();
-  }
-}
+import { FakeTerminal, Screen } from '../support/terminal.js';
 
 const BSU = '\x1b[?2026h';
 const ESU = '\x1b[?2026l';
@@ -306,6 +214,95 @@ describe('TerminalOutput', () => {
       expect(actual.text, `render ${i}`).toBe(expected.text);
       expect([actual.row, actual.col]).toEqual([expected.row, expected.col]);
     }
+  });
+
+  it('keeps painted rows above Ink\'s frame: the same screen as if Ink drew them (seeded)', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const words = ['a', 'bb', 'the', 'answer', '\x1b[1mbold\x1b[22m', '·', '› ', '', 'p', 's'];
+    const row = () => Array.from({ length: random(5) }, () => words[random(words.length)]).join(' ');
+    const rows = (most: number) => Array.from({ length: random(most + 1) }, row);
+    const columns = 40;
+    const height = 10;
+    const expected = new Screen(columns, height);
+    const actual = new Screen(columns, height);
+    const terminal = new FakeTerminal(columns, height);
+    const output = new TerminalOutput(terminal as unknown as NodeJS.WriteStream, { reflows: true });
+    // the reference: one program drawing the pane and Ink's frame as one frame, redrawn whole
+    let pane: string[] = [];
+    let frame: string[] = [];
+    let shown = 0;
+    const reference = (committed: string[]) => {
+      const live = [...pane, ...frame];
+      expected.feed(erase(shown) + committed.map((line) => `${line}\n`).join('') + live.map((line) => `${line}\n`).join(''));
+      shown = live.length + 1;
+    };
+    let inkShown = 0;
+    for (let step = 0; step < 400; step++) {
+      if (random(2) === 0) {
+        // Ink renders, sometimes with static output; its frame always has a row (the prompt)
+        const staticLines = random(4) === 0 ? rows(2) : undefined;
+        frame = [...rows(3), row()];
+        const writes = [BSU];
+        const text = frame.map((line) => `${line}\n`).join('');
+        if (staticLines !== undefined) writes.push(erase(inkShown), staticLines.map((line) => `${line}\n`).join(''), text);
+        else writes.push(erase(inkShown) + text);
+        writes.push(ESU);
+        inkShown = frame.length + 1;
+        for (const write of writes) output.write(write);
+        reference(staticLines ?? []);
+      } else {
+        const committed = random(3) === 0 ? rows(3) : [];
+        pane = rows(5);
+        output.paint(committed.map((line) => `${line}\n`).join(''), pane);
+        reference(committed);
+      }
+      for (const write of terminal.writes) actual.feed(write);
+      terminal.writes = [];
+      expect(actual.text, `step ${step}`).toBe(expected.text);
+      expect([actual.row, actual.col], `step ${step}`).toEqual([expected.row, expected.col]);
+      expect(output.pane).toEqual(pane);
+    }
+    expect(actual.scrollback.length).toBeGreaterThan(50);
+  });
+
+  it('draws the pane again under Ink\'s own clear, and forgets it when the screen is cleared', () => {
+    const { terminal, output } = setup(40);
+    output.write('› prompt\nstatus\n');
+    output.paint('', ['tail of the answer']);
+    terminal.writes = [];
+    // Ink clears its frame outside a frame of its own (a resize): the pane is drawn again, and
+    // the cursor is left where Ink's frame starts
+    output.write(erase(3));
+    expect(terminal.writes).toEqual([`${erase(4)}tail of the answer\n`]);
+    expect(output.pane).toEqual(['tail of the answer']);
+    output.write('› prompt\nstatus\n');
+    // Ctrl+L: the screen is cleared and Ink draws its frame at the top; the pane is gone until
+    // the next paint, which puts it back above the frame
+    output.write('\x1b[2J\x1b[H');
+    expect(output.pane).toEqual([]);
+    output.write('› prompt\nstatus\n');
+    terminal.writes = [];
+    output.paint('', ['tail']);
+    const screen = new Screen(40, 24);
+    screen.feed('› prompt\nstatus\n');
+    for (const write of terminal.writes) screen.feed(write);
+    expect(screen.text).toBe('tail\n› prompt\nstatus');
+  });
+
+  it('paints nothing when nothing changed, and one synchronized write otherwise', () => {
+    const { terminal, output } = setup(40);
+    output.write('› prompt\nstatus\n');
+    terminal.writes = [];
+    output.paint('', []);
+    expect(terminal.writes).toEqual([]);
+    output.paint('line one\n', ['line two so far']);
+    output.paint('', ['line two so far']);
+    expect(terminal.writes).toHaveLength(1);
+    expect(terminal.writes[0]?.startsWith(BSU) && terminal.writes[0]?.endsWith(ESU)).toBe(true);
   });
 
   it('turns a frame into another with inserted and deleted rows', () => {

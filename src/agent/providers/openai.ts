@@ -140,29 +140,31 @@ async function* streamChat(
       // Our own SSE decoder over the body, not the SDK's Stream: that one swallows `[DONE]` and
       // ends quietly on an abort, which rule 9 must not mistake for a finished answer, and its
       // decoder copies its buffer once per event (quadratic in a large network read).
-      for await (const sse of sseMessages(transport.bodyChunks(res))) {
-        const data = sse.data;
-        if (data.startsWith('[DONE]')) {
-          sawDone = true;
-          break;
-        }
-        let chunk: WireChunk;
-        try {
-          chunk = JSON.parse(data) as WireChunk;
-        } catch {
-          throw malformedFrame();
-        }
-        if (sse.event === 'error' || (chunk !== null && typeof chunk === 'object' && chunk.error)) {
-          // An error frame (Groq's `event: error`, OpenRouter's chunk with `error`): the SDK's
-          // own Stream throws exactly this, status undefined and .error set.
-          const body = chunk !== null && typeof chunk === 'object' && chunk.error ? chunk.error : chunk;
-          throw new APIError(undefined, body as object, undefined, res.headers);
-        }
-        asm.chunk(chunk);
-        const out = asm.out;
-        if (out.length !== 0) {
-          for (let i = 0; i < out.length; i++) yield out[i]!;
-          out.length = 0;
+      read: for await (const batch of sseBatches(transport.bodyChunks(res))) {
+        for (const sse of batch) {
+          const data = sse.data;
+          if (data.startsWith('[DONE]')) {
+            sawDone = true;
+            break read;
+          }
+          let chunk: WireChunk;
+          try {
+            chunk = JSON.parse(data) as WireChunk;
+          } catch {
+            throw malformedFrame();
+          }
+          if (sse.event === 'error' || (chunk !== null && typeof chunk === 'object' && chunk.error)) {
+            // An error frame (Groq's `event: error`, OpenRouter's chunk with `error`): the SDK's
+            // own Stream throws exactly this, status undefined and .error set.
+            const body = chunk !== null && typeof chunk === 'object' && chunk.error ? chunk.error : chunk;
+            throw new APIError(undefined, body as object, undefined, res.headers);
+          }
+          asm.chunk(chunk);
+          const out = asm.out;
+          if (out.length !== 0) {
+            for (let i = 0; i < out.length; i++) yield out[i]!;
+            out.length = 0;
+          }
         }
       }
     } catch (err) {
@@ -206,15 +208,16 @@ async function* streamChat(
   }
 }
 
-/** The body's SSE messages as they arrive; the body is released if the reader stops early. */
-async function* sseMessages(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<SseMessage> {
+/** The body's SSE messages, those of each network read together (one hop per read, not per
+ *  message); the body is released if the reader stops early. */
+async function* sseBatches(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<SseMessage[]> {
   const decoder = new SseDecoder();
   let finished = false;
   try {
     for (;;) {
       const { done, value } = await chunks.next();
       const messages = done ? decoder.end() : decoder.push(value);
-      for (let i = 0; i < messages.length; i++) yield messages[i]!;
+      if (messages.length > 0) yield messages;
       if (done) {
         finished = true;
         return;

@@ -2,6 +2,7 @@
 // the first-byte and stall watchdogs, and noticing a server that answers a streaming
 // request with one complete JSON body. One transport per request: nothing leaks between them.
 
+import { nodeBodyChunks } from './node-body.js';
 import { canSendNatively, nodeRequest } from './node-request.js';
 
 export type WatchdogTrip = 'first_byte' | 'stall';
@@ -77,7 +78,7 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       if (canSendNatively(input, init)) {
         const native = await nodeRequest(input as string | URL, init ?? {}, signal);
-        response = { ...native, chunks: native.body[Symbol.asyncIterator]() };
+        response = { ...native, chunks: nodeBodyChunks(native.body) };
       } else {
         const fetched = await fetch(input, { ...init, signal });
         response = { status: fetched.status, statusText: fetched.statusText, headers: fetched.headers, chunks: webChunks(fetched.body) };
