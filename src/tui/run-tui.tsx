@@ -17,7 +17,7 @@ import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
 
 const EXIT_INTERRUPTED = 130;
-const WARM_UP_DELAY_MS = 300;
+const WARM_UP_DELAY_MS = 100;
 
 export interface TuiStart {
   theme: Theme;
@@ -89,9 +89,13 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     { stdout, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 60 },
   );
 
-  // The provider's SDK loads while the user is still typing, not after the first Enter. Not
-  // at once: the first keys typed are drawn first.
-  const warmUp = setTimeout(() => agent.warmUp(), WARM_UP_DELAY_MS);
+  // The provider's SDK loads while the user is still typing, not after the first Enter; so does
+  // Node's fetch implementation (undici), which the first Headers of every SDK's request loads.
+  // Not at once: the first keys typed are drawn first.
+  const warmUp = setTimeout(() => {
+    agent.warmUp();
+    new Headers();
+  }, WARM_UP_DELAY_MS);
   warmUp.unref();
 
   // Ctrl+C at the keyboard arrives as a key (raw mode); these are signals from elsewhere.

@@ -111,6 +111,46 @@ async function start(setup: Setup) {
 /** A stream step that sends each SSE frame as its own write, `delayMs` apart. */
 const slow = (frames: string[], delayMs: number, extra: Partial<Extract<Step, { kind: 'stream' }>> = {}): Step => ({ kind: 'stream', chunks: frames, delayMs, ...extra });
 
+/** What hermes has in a terminal: the pane painted by src/tui/terminal-output.ts, here over a
+ *  recorded terminal; every paint's rows are kept. */
+function recordedPane(columns = 80, rows = 30) {
+  const terminal = new FakeTerminal(columns, rows);
+  const output = new TerminalOutput(terminal as unknown as NodeJS.WriteStream, { reflows: true });
+  const painted: string[][] = [];
+  const pane: LivePane = {
+    paint(committed, paneRows) {
+      painted.push([...paneRows]);
+      output.paint(committed, paneRows);
+    },
+  };
+  /** What the terminal shows (scrollback and screen): the lines sent through the pane. */
+  const screen = (): string[] => {
+    const view = new Screen(columns, rows);
+    for (const write of terminal.writes) view.feed(write);
+    return view.text.split('\n');
+  };
+  return { pane, output, painted, screen };
+}
+
+const readTwice: Step = {
+  kind: 'stream',
+  chunks: [
+    chatToolCallSse(
+      [
+        { id: 'call_1', name: 'read_file', arguments: '{"path":"src/app.tsx"}' },
+        { id: 'call_2', name: 'read_file', arguments: '{"path":"README.md"}' },
+      ],
+      { textBefore: ['Let me ', 'look.'], fragments: 4 },
+    ),
+  ],
+};
+const readFile: Tool = {
+  definition: { name: 'read_file', description: 'reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+  async run() {
+    return { content: 'a\nb\nc' };
+  },
+};
+
 describe('App', () => {
   it('shows a header, the prompt and a status line with model, provider and tokens', async () => {
     const app = await start({ script: [{ kind: 'stream', chunks: [chatTextSse(['Hi!'], { usage: true, promptTokens: 1200 })] }] });
@@ -152,18 +192,13 @@ describe('App', () => {
   });
 
   it('with a pane (a real terminal), streams outside React: each finished line reaches the scrollback once, in order, and a text frame costs no render', async () => {
-    // what hermes does in a terminal: the unfinished end of the answer is painted above Ink's
-    // frame by src/tui/terminal-output.ts, here over a recorded terminal
-    const terminal = new FakeTerminal(80, 30);
-    const output = new TerminalOutput(terminal as unknown as NodeJS.WriteStream, { reflows: true });
-    let paints = 0;
+    const terminal = recordedPane();
     let inkFrame = (): string => '';
     /** An unfinished line as painted, and Ink's frame at that moment. */
     let live: { row: string; inkFrame: string } | undefined;
     const pane: LivePane = {
       paint(committed, rows) {
-        paints++;
-        output.paint(committed, rows);
+        terminal.pane.paint(committed, rows);
         const row = rows.find((r) => /^line \d+ o/.test(r));
         if (live === undefined && row !== undefined) live = { row, inkFrame: inkFrame() };
       },
@@ -181,39 +216,44 @@ describe('App', () => {
     expect(live!.inkFrame).not.toContain(live!.row);
     // the answer took many paints and only a few renders (the prompt, the spinner, the first
     // delta, the status line's tokens, the idle prompt): not one per frame of text
+    const paints = terminal.painted.length;
     const renders = app.app.frames.length - framesBefore;
     expect(paints).toBeGreaterThan(15);
     expect(renders).toBeLessThan(Math.min(15, paints / 2));
-    expect(output.pane).toEqual([]);
-    const screen = new Screen(80, 30);
-    for (const write of terminal.writes) screen.feed(write);
+    expect(terminal.output.pane).toEqual([]);
     // a blank line sets the prompt off from what came before
-    expect(screen.text.split('\n')).toEqual(['', '› go', '', ...lines, 'the end']);
+    expect(terminal.screen()).toEqual(['', '› go', '', ...lines, 'the end']);
     expect(app.committed()).toEqual(expect.arrayContaining(['› go', ...lines, 'the end']));
   });
 
-  it('never shows tool-call argument chunks: one line per call, then its result', async () => {
-    const readFile: Tool = {
-      definition: { name: 'read_file', description: 'reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
-      async run() {
-        return { content: 'a\nb\nc' };
-      },
-    };
+  it('with a pane, reasoning streams in it and collapses to one line; tool calls are one line each, never their arguments', async () => {
+    const terminal = recordedPane();
     const script: Step[] = [
-      {
-        kind: 'stream',
-        chunks: [
-          chatToolCallSse(
-            [
-              { id: 'call_1', name: 'read_file', arguments: '{"path":"src/app.tsx"}' },
-              { id: 'call_2', name: 'read_file', arguments: '{"path":"README.md"}' },
-            ],
-            { textBefore: ['Let me ', 'look.'], fragments: 4 },
-          ),
-        ],
-      },
+      slow(chatTextFrames(['The answer.'], { reasoning: ['Weighing ', 'the options'] }), 60),
+      readTwice,
       { kind: 'stream', chunks: [chatTextSse(['Both ', 'read.'])] },
     ];
+    const app = await start({ script, tools: [readFile], pane: terminal.pane });
+    await app.type('think', '\r');
+    await app.idle();
+    expect(terminal.painted.some((rows) => rows[0] === 'thinking…' && rows.some((row) => row.includes('Weighing the options')))).toBe(true);
+    await app.type('read them', '\r');
+    await app.idle();
+    const screen = terminal.screen();
+    expect(screen.join('\n')).not.toContain('Weighing');
+    expect(screen.some((line) => /^✻ thought for \d+ s · 3 words/.test(line))).toBe(true);
+    const at = (text: string) => screen.indexOf(text);
+    expect(at('The answer.')).toBeGreaterThan(0);
+    expect(at('Let me look.')).toBeGreaterThan(at('The answer.'));
+    expect(at('✓ read_file src/app.tsx — 3 lines')).toBeGreaterThan(at('Let me look.'));
+    expect(at('✓ read_file README.md — 3 lines')).toBeGreaterThan(at('✓ read_file src/app.tsx — 3 lines'));
+    expect(at('Both read.')).toBeGreaterThan(at('✓ read_file README.md — 3 lines'));
+    for (const rows of terminal.painted) expect(rows.join('\n')).not.toContain('{"path"');
+    for (const f of app.app.frames) expect(f).not.toContain('{"path"');
+  });
+
+  it('never shows tool-call argument chunks: one line per call, then its result', async () => {
+    const script: Step[] = [readTwice, { kind: 'stream', chunks: [chatTextSse(['Both ', 'read.'])] }];
     const app = await start({ script, tools: [readFile] });
     await app.type('read them', '\r');
     await app.idle();
