@@ -221,8 +221,8 @@ export class TerminalOutput extends EventEmitter {
   #callbacks: ((err?: Error | null) => void)[] = [];
   /**
    * An erase of Ink's whole frame, held back: the live region it erased, Ink's writes since
-   * (static output, then the frame), and what to send first should the rows have to be erased
-   * one by one after all ('' when the region is intact and a diff will do).
+   * (static output, then the frame), and, when the region was not laid out as drawn, what to
+   * send before erasing it row by row (undefined: it was, and a diff will do).
    */
   #redraw: { before: string[]; writes: string[]; unwrap: string | undefined } | undefined;
 

@@ -4,89 +4,25 @@
 // conversation is stored, and `hermes -c` draws it again before the prompt. Flag mistakes
 // (an unknown tool, an unknown session) end with one line and exit code 2 before the TUI opens.
 
-import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
 import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
-
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const HERMES = path.join(ROOT, 'bin/hermes.js');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+import { TmuxServer, hasTmux } from './tmux.js';
 
 if (!hasTmux) {
   console.warn('test/e2e/tui-tools.test.ts: skipped because `tmux` is not installed (apt-get install tmux)');
 }
 
-const SOCKET = `hermes-e2e-tools-${process.pid}`;
-const tmux = (...args: string[]) => run('tmux', ['-L', SOCKET, ...args]);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Started {
-  name: string;
-  dir: string;
-  screen(): Promise<string>;
-  waitForScreen(check: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
-  type(text: string): Promise<void>;
-  key(name: string): Promise<void>;
-  exitCode(): Promise<string>;
-}
-
+const terminals = new TmuxServer('tools');
 const servers: LoopbackServer[] = [];
 const dirs: string[] = [];
 
 /** hermes with `args` in a detached tmux session, in the working folder `cwd`. */
-async function startHermes(name: string, opts: { cwd: string; home: string; server?: LoopbackServer; args?: string[] }): Promise<Started> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hermes-e2e-tools-run-'));
-  dirs.push(dir);
-  const env = [
-    `PATH="$PATH"`,
-    `HOME="$HOME"`,
-    `TERM="$TERM"`,
-    'LANG=C.UTF-8',
-    `HERMES_HOME=${opts.home}`,
-    `OPENAI_BASE_URL=${opts.server?.baseURL ?? 'http://127.0.0.1:9/v1'}`,
-    'OPENAI_API_KEY=sk-e2e-test-key-0123456789',
-  ].join(' ');
-  // env -i: Ink prints only its last frame when CI (or CONTINUOUS_INTEGRATION) is set.
-  const command = `cd ${opts.cwd} && env -i ${env} ${process.execPath} ${HERMES} ${(opts.args ?? []).join(' ')}; echo $? > ${dir}/exit-code; sleep 30`;
-  await tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', command);
-  const screen = async () => (await tmux('capture-pane', '-p', '-t', name)).stdout;
-  const started: Started = {
-    name,
-    dir,
-    screen,
-    async waitForScreen(check, what, timeoutMs = 10_000) {
-      const start = Date.now();
-      for (;;) {
-        const text = await screen();
-        if (check(text)) return text;
-        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; the screen shows:\n${text}`);
-        await sleep(30);
-      }
-    },
-    async type(text) {
-      await tmux('send-keys', '-t', name, '-l', text);
-    },
-    async key(key) {
-      await tmux('send-keys', '-t', name, key);
-    },
-    async exitCode() {
-      const file = path.join(dir, 'exit-code');
-      const start = Date.now();
-      while (!existsSync(file)) {
-        if (Date.now() - start > 10_000) throw new Error(`hermes did not exit; the screen shows:\n${await screen()}`);
-        await sleep(30);
-      }
-      await sleep(50);
-      return readFileSync(file, 'utf8').trim();
-    },
-  };
-  return started;
+function startHermes(name: string, opts: { cwd: string; home: string; server?: LoopbackServer; args?: string[] }) {
+  return terminals.start(name, { cwd: opts.cwd, home: opts.home, baseURL: opts.server?.baseURL, args: opts.args });
 }
 
 function workspace(): { cwd: string; home: string } {
@@ -98,12 +34,10 @@ function workspace(): { cwd: string; home: string } {
 }
 
 describe.skipIf(!hasTmux)('hermes tools in a real terminal (tmux)', () => {
-  beforeAll(() => {
-    if (!existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  });
+  beforeAll(() => TmuxServer.requireBuild());
 
   afterAll(async () => {
-    await tmux('kill-server').catch(() => {});
+    await terminals.stop();
     for (const server of servers) await server.close();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });

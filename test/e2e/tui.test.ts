@@ -4,88 +4,27 @@
 // Everything the program writes to the terminal is recorded too (pipe-pane), so we can check
 // that streaming never clears the screen and that the scrollback holds each line once.
 
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
-
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const HERMES = path.join(ROOT, 'bin/hermes.js');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+import { TmuxServer, hasTmux, sleep, type HermesInTmux } from './tmux.js';
 
 if (!hasTmux) {
   // Said once, plainly, instead of a silent skip: CI installs tmux, so this only happens locally.
   console.warn('test/e2e/tui.test.ts: skipped because `tmux` is not installed (apt-get install tmux)');
 }
 
-const SOCKET = `hermes-e2e-${process.pid}`;
-const tmux = (...args: string[]) => run('tmux', ['-L', SOCKET, ...args]);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const terminals = new TmuxServer('tui');
+const tmux = (...args: string[]) => terminals.tmux(...args);
+const servers: LoopbackServer[] = [];
 
-interface Hermes {
-  session: string;
-  dir: string;
-  server: LoopbackServer;
-  screen(): Promise<string>;
-  /** The whole pane, scrollback included; `join` glues rows the terminal wrapped. */
-  scrollback(join?: boolean): Promise<string>;
-  waitForScreen(check: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
-  type(text: string): Promise<void>;
-  key(name: string): Promise<void>;
-}
-
-const started: Hermes[] = [];
-
-/** The built hermes in a detached tmux session, pointed at a loopback server playing `script`. */
-async function startHermes(name: string, script: Step[], columns = 120, rows = 40): Promise<Hermes> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hermes-e2e-'));
+/** The built hermes in tmux, pointed at a loopback server playing `script`, at its prompt. */
+async function startHermes(name: string, script: Step[], columns = 120, rows = 40): Promise<HermesInTmux & { server: LoopbackServer }> {
   const server = await startLoopback(script);
-  const env = [
-    `PATH="$PATH"`,
-    `HOME="$HOME"`,
-    `TERM="$TERM"`,
-    'LANG=C.UTF-8',
-    `HERMES_HOME=${dir}/home`,
-    `OPENAI_BASE_URL=${server.baseURL}`,
-    'OPENAI_API_KEY=sk-e2e-test-key-0123456789',
-  ].join(' ');
-  // env -i: Ink prints only its last frame when CI (or CONTINUOUS_INTEGRATION) is set.
-  const command = `cd ${ROOT} && env -i ${env} ${process.execPath} ${HERMES}; echo $? > ${dir}/exit-code`;
-  await tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
-  await tmux('pipe-pane', '-o', '-t', name, `cat >> ${dir}/terminal.log`);
-  const screen = async () => (await tmux('capture-pane', '-p', '-t', name)).stdout;
-  const hermes: Hermes = {
-    session: name,
-    dir,
-    server,
-    screen,
-    async scrollback(join = false) {
-      return (await tmux('capture-pane', '-p', ...(join ? ['-J'] : []), '-S', '-', '-E', '-', '-t', name)).stdout;
-    },
-    async waitForScreen(check, what, timeoutMs = 10_000) {
-      const start = Date.now();
-      for (;;) {
-        const text = await screen();
-        if (check(text)) return text;
-        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; the screen shows:\n${text}`);
-        await sleep(30);
-      }
-    },
-    async type(text) {
-      await tmux('send-keys', '-t', name, '-l', text);
-    },
-    async key(key) {
-      await tmux('send-keys', '-t', name, key);
-    },
-  };
-  started.push(hermes);
+  servers.push(server);
+  const hermes = await terminals.start(name, { baseURL: server.baseURL, columns, rows });
   await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
-  return hermes;
+  return { ...hermes, server };
 }
 
 // Each line arrives word by word over several frames, so a line is live (redrawn) for a while
@@ -93,16 +32,11 @@ async function startHermes(name: string, script: Step[], columns = 120, rows = 4
 const TOKENS = Array.from({ length: 300 }, (_, i) => [`Line`, ` ${i + 1}`, ' of', ' the', ' streamed', ' answer.', '\n']).flat();
 
 describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
-  beforeAll(() => {
-    if (!existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  });
+  beforeAll(() => TmuxServer.requireBuild());
 
   afterAll(async () => {
-    await tmux('kill-server').catch(() => {});
-    for (const hermes of started) {
-      await hermes.server.close();
-      rmSync(hermes.dir, { recursive: true, force: true });
-    }
+    await terminals.stop();
+    for (const server of servers) await server.close();
   });
 
   it('streams, interrupts on Escape, answers again, and exits with 0 on Ctrl+D', async () => {
@@ -111,8 +45,7 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
       { kind: 'stream', chunks: chatTextFrames(TOKENS), delayMs: 15, hang: true },
       { kind: 'stream', chunks: [chatTextSse(['Full answer, first line.\n', 'Second line.\n', 'The end.'], { usage: true })] },
     ]);
-    const { server, dir } = hermes;
-    const { screen, waitForScreen } = hermes;
+    const { server, screen, waitForScreen } = hermes;
     expect(await screen()).toMatch(/^hermes \S+ · gpt-4\.1-mini · openai · /);
 
     await hermes.type('tell me a long story');
@@ -160,16 +93,10 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
     expect(count((line) => line.startsWith('› ask anything') || line.startsWith('› type to queue'))).toBe(1);
 
     await hermes.key('C-d');
-    const start = Date.now();
-    while (!existsSync(path.join(dir, 'exit-code'))) {
-      if (Date.now() - start > 10_000) throw new Error(`hermes did not exit on Ctrl+D; the screen shows:\n${await screen()}`);
-      await sleep(30);
-    }
-    await sleep(50);
-    expect(readFileSync(path.join(dir, 'exit-code'), 'utf8').trim()).toBe('0');
+    expect(await hermes.exitCode()).toBe('0');
 
     // streaming never cleared the screen or the scrollback
-    const written = readFileSync(path.join(dir, 'terminal.log'), 'latin1');
+    const written = hermes.written();
     expect(written.length).toBeGreaterThan(1000);
     expect(written).not.toContain('\x1b[2J');
     expect(written).not.toContain('\x1b[3J');
