@@ -18,6 +18,7 @@ import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent
 import type { ChatMessage } from '../agent/types.js';
 import { ApprovalQueue, decisionLine, PROMPT_CHROME_ROWS } from '../tui/approvals.js';
 import type { ChatSessions } from '../tui/chat-sessions.js';
+import type { ConsoleLines } from '../tui/console-capture.js';
 import { createConversations, type Conversations } from '../tui/conversations.js';
 import { contextWindow } from '../tui/context-windows.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from '../tui/format.js';
@@ -65,6 +66,8 @@ export interface AppProps {
   startup?: { messages: readonly ChatMessage[]; notices: readonly string[] };
   /** Draws rows above Ink's frame and sends finished lines to the scrollback (see above). */
   pane?: LivePane;
+  /** What the program prints with console.* meanwhile: shown as dim lines. */
+  logs?: ConsoleLines;
 }
 
 export interface LivePane {
@@ -256,7 +259,15 @@ export function App(props: AppProps) {
       transcript.notice(message, 'error');
       publishRef.current();
     });
+    // Console output may come in the middle of a render (React's own): shown just after it.
+    const stopLogs = props.logs?.listen((text) =>
+      queueMicrotask(() => {
+        transcript.notice(text, 'dim');
+        publishRef.current();
+      }),
+    );
     return () => {
+      stopLogs?.();
       mounted.current = false;
       props.sessions?.onError(undefined);
       // Nobody is left to answer: let the tool layer go on (as a denial).

@@ -11,6 +11,7 @@ import type { ToolSetup } from '../agent/tools/setup.js';
 import { App } from '../components/App.js';
 import type { ApprovalQueue } from './approvals.js';
 import type { ChatSessions } from './chat-sessions.js';
+import { captureConsole } from './console-capture.js';
 import { shortPath } from './format.js';
 import { InputHistory } from './input-history.js';
 import { TerminalOutput, terminalReflows } from './terminal-output.js';
@@ -39,6 +40,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
   const output = new TerminalOutput(process.stdout, { reflows: terminalReflows(env), prepainted: start.prepainted });
   const stdout = output as unknown as NodeJS.WriteStream;
   const restoreWarnings = silenceWarnings();
+  const logs = captureConsole(config.secrets);
 
   const history = new InputHistory(path.join(config.home, 'history.jsonl'));
   history.load();
@@ -80,13 +82,15 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
       env={env}
       animate={env.TERM !== 'dumb'}
       pane={inkDrawsFrames(env) ? output : undefined}
+      logs={logs}
       onExit={(code) => finish(code)}
     />,
     // incrementalRendering stays off: in Ink 6.8.0 it moves the cursor up one row too few
     // whenever the frame ends with a newline (always, below full screen), so every frame lands
     // one row lower and the previous ones stay in the scrollback (seen in tmux). Ink redraws the
     // whole live region; TerminalOutput sends only the rows that changed.
-    { stdout, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 60 },
+    // patchConsole stays off: console output goes to the transcript (console-capture.ts).
+    { stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 60 },
   );
 
   // The provider's SDK loads while the user is still typing, not after the first Enter; so does
@@ -115,6 +119,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     restoreWarnings();
+    logs.restore();
     output.dispose();
     // Nothing may keep the process alive once the chat is over (stdin was in raw mode).
     process.stdin.pause();

@@ -62,6 +62,36 @@ export function outputWidth(line: string): number {
   return width;
 }
 
+/**
+ * `line` cut to at most `columns` display columns (escape sequences kept, a reset added after a
+ * cut), as Ink truncates its rows: a live row must never wrap, or the rows it takes could not be
+ * counted (the terminal may have narrowed since the row was laid out).
+ */
+export function cropToWidth(line: string, columns: number): string {
+  if (outputWidth(line) <= columns) return line;
+  let out = '';
+  let width = 0;
+  for (let i = 0; i < line.length; ) {
+    if (line.charCodeAt(i) === 0x1b) {
+      SEQUENCE_AT.lastIndex = i;
+      const match = SEQUENCE_AT.exec(line);
+      if (match !== null) {
+        out += match[0];
+        i += match[0].length;
+        continue;
+      }
+    }
+    const cp = line.codePointAt(i) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    const w = codePointWidth(cp);
+    if (width + w > columns) break;
+    out += ch;
+    width += w;
+    i += ch.length;
+  }
+  return `${out}\x1b[0m`;
+}
+
 /** Ink's eraseLines(count) (ansi-escapes): from the row under the frame up to its first row. */
 export function eraseLines(count: number): string {
   return count > 0 ? `${'\x1b[2K\x1b[1A'.repeat(count - 1)}\x1b[2K\x1b[G` : '';
@@ -280,10 +310,10 @@ export class TerminalOutput extends EventEmitter {
    */
   paint(committed: string, pane: readonly string[]): void {
     if (this.#batch !== undefined) this.#flush('');
-    if (committed === '' && sameRows(pane, this.#pane)) return;
     this.#sync();
+    const next = pane.map((row) => cropToWidth(row, this.#columns));
+    if (committed === '' && sameRows(next, this.#pane)) return;
     const before = this.#live();
-    const next = [...pane];
     const rows = committed === '' ? [...next, ...this.#frame] : [...committed.slice(0, -1).split('\n'), ...next, ...this.#frame];
     let out: string;
     if (this.#liveIntact() && this.#fits(rows)) {
@@ -388,7 +418,9 @@ export class TerminalOutput extends EventEmitter {
       out += this.#unwrapLive();
       if (this.#pane.length > 0 && prefix === eraseLines(this.#frame.length + 1)) {
         // Ink clears its frame on its own (a resize, a write of its own): the pane is erased
-        // and drawn again where it was, so that Ink's next frame comes right under it.
+        // and drawn again where it was (cut to the width there is now), so that Ink's next
+        // frame comes right under it.
+        this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns));
         out += eraseLines(this.#pane.length + this.#frame.length + 1) + lineText(this.#pane);
         this.#paneColumns = this.#columns;
         this.#follow(data, prefix);
@@ -446,6 +478,7 @@ export class TerminalOutput extends EventEmitter {
     const { before, writes, unwrap } = redraw;
     // Ink's frame is its last write; the pane goes between its static output and the frame.
     const frame = writes.pop() ?? '';
+    this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns));
     const text = writes.join('') + lineText(this.#pane) + frame;
     const rows = text.split('\n');
     const ends = rows.pop() === '';

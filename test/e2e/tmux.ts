@@ -23,6 +23,8 @@ export interface HermesOptions {
   /** OPENAI_BASE_URL (default: a port nothing listens on). */
   baseURL?: string;
   args?: string[];
+  /** More of the environment (ANTHROPIC_BASE_URL…). */
+  env?: Record<string, string>;
   columns?: number;
   rows?: number;
 }
@@ -72,6 +74,7 @@ export class TmuxServer {
       `HERMES_HOME=${options.home ?? path.join(dir, 'home')}`,
       `OPENAI_BASE_URL=${options.baseURL ?? 'http://127.0.0.1:9/v1'}`,
       'OPENAI_API_KEY=sk-e2e-test-key-0123456789',
+      ...Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
     ].join(' ');
     // the pane stays a while after hermes exits, so that what it printed last can be read
     const command = `cd ${options.cwd ?? ROOT} && env -i ${env} ${process.execPath} ${HERMES} ${(options.args ?? []).join(' ')}; echo $? > ${dir}/exit-code; sleep 30`;

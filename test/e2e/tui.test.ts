@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
+import { anthropicTextFrames } from '../support/wire/anthropic.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
 import { TmuxServer, hasTmux, sleep, type HermesInTmux } from './tmux.js';
 
@@ -100,6 +101,31 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
     expect(written.length).toBeGreaterThan(1000);
     expect(written).not.toContain('\x1b[2J');
     expect(written).not.toContain('\x1b[3J');
+  });
+
+  it('shows what a library prints (the Anthropic SDK warns on every request with a deprecated model) as a line of its own, never over the answer', async () => {
+    const answer = Array.from({ length: 30 }, (_, i) => [`Row ${i + 1}`, ' of', ' the', ' answer.', '\n']).flat();
+    const server = await startLoopback([{ kind: 'stream', chunks: anthropicTextFrames(answer), delayMs: 10 }]);
+    servers.push(server);
+    const hermes = await terminals.start('warning', {
+      args: ['--provider', 'anthropic', '-m', 'claude-sonnet-4-5'],
+      env: { ANTHROPIC_BASE_URL: server.origin, ANTHROPIC_API_KEY: 'sk-ant-e2e-test-key-0123456789' },
+    });
+    await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+    for (const question of ['first', 'second']) {
+      await hermes.type(question);
+      await hermes.key('Enter');
+      await hermes.waitForScreen((s) => s.includes('Row 30 of the answer.') && s.includes('ask anything'), `the answer to ${question}`);
+    }
+    const lines = (await hermes.scrollback(true)).split('\n');
+    const count = (test: (line: string) => boolean) => lines.filter(test).length;
+    // the warning, once per request, whole, on lines of its own
+    expect(count((line) => line === "The model 'claude-sonnet-4-5' is deprecated and will reach end-of-life on November 30th, 2026")).toBe(2);
+    // every row of both answers once, untouched; the prompt and the status line once
+    for (let row = 1; row <= 30; row++) expect(count((line) => line === `Row ${row} of the answer.`)).toBe(2);
+    expect(count((line) => line.startsWith('› first'))).toBe(1);
+    expect(count((line) => line.startsWith('claude-sonnet-4-5 · anthropic · '))).toBe(1);
+    expect(count((line) => line.startsWith('› ask anything'))).toBe(1);
   });
 
   it('reflows the live region on resize without leaving copies of it in the scrollback', async () => {

@@ -2,7 +2,7 @@
 // region in the scrollback. (test/e2e/tui.test.ts checks the result in tmux, which reflows.)
 
 import { describe, expect, it } from 'vitest';
-import { TerminalOutput, frameUpdate, rowUpdate, rowsAt, terminalReflows } from '../../src/tui/terminal-output.js';
+import { TerminalOutput, cropToWidth, frameUpdate, outputWidth, rowUpdate, rowsAt, terminalReflows } from '../../src/tui/terminal-output.js';
 import { FakeTerminal, Screen } from '../support/terminal.js';
 
 const BSU = '\x1b[?2026h';
@@ -291,6 +291,27 @@ describe('TerminalOutput', () => {
     screen.feed('› prompt\nstatus\n');
     for (const write of terminal.writes) screen.feed(write);
     expect(screen.text).toBe('tail\n› prompt\nstatus');
+  });
+
+  it('never lets a painted row wrap: rows laid out for a wider terminal are cut to its width', () => {
+    const { terminal, output } = setup(40);
+    output.write('› prompt\nstatus\n');
+    const wide = `\x1b[1m${'w'.repeat(30)}\x1b[22m${'x'.repeat(30)}`;
+    output.paint('', [wide]);
+    terminal.columns = 20; // narrowed; the rows given were laid out for 40
+    output.paint('', [wide, 'short']);
+    expect(output.pane.map(outputWidth)).toEqual([20, 5]);
+    expect(output.pane[0]).toBe(`\x1b[1m${'w'.repeat(20)}\x1b[0m`);
+    // Ink clearing its frame on the resize draws the pane again, cut to the width there is
+    terminal.columns = 10;
+    output.write(erase(3));
+    expect(output.pane.map(outputWidth)).toEqual([10, 5]);
+  });
+
+  it('cuts rows by display width, keeping their colours', () => {
+    expect(cropToWidth('plain', 10)).toBe('plain');
+    expect(cropToWidth('東京東京', 5)).toBe('東京\x1b[0m');
+    expect(cropToWidth('\x1b[2mab\x1b[22mcd', 3)).toBe('\x1b[2mab\x1b[22mc\x1b[0m');
   });
 
   it('paints nothing when nothing changed, and one synchronized write otherwise', () => {
