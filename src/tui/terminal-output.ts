@@ -64,8 +64,10 @@ export function outputWidth(line: string): number {
 
 /**
  * `line` cut to at most `columns` display columns (escape sequences kept, a reset added after a
- * cut), as Ink truncates its rows: a live row must never wrap, or the rows it takes could not be
- * counted (the terminal may have narrowed since the row was laid out).
+ * cut). A painted row must never wrap, or the rows it takes could not be counted (the terminal
+ * may have narrowed since the row was laid out); it is cut one column short of the width, as the
+ * transcript lays rows out: a row that fills the last column leaves the cursor waiting to wrap,
+ * which terminals (and tmux's reflow) do not all treat alike.
  */
 export function cropToWidth(line: string, columns: number): string {
   if (outputWidth(line) <= columns) return line;
@@ -311,7 +313,7 @@ export class TerminalOutput extends EventEmitter {
   paint(committed: string, pane: readonly string[]): void {
     if (this.#batch !== undefined) this.#flush('');
     this.#sync();
-    const next = pane.map((row) => cropToWidth(row, this.#columns));
+    const next = pane.map((row) => cropToWidth(row, this.#columns - 1));
     if (committed === '' && sameRows(next, this.#pane)) return;
     const before = this.#live();
     const rows = committed === '' ? [...next, ...this.#frame] : [...committed.slice(0, -1).split('\n'), ...next, ...this.#frame];
@@ -420,7 +422,7 @@ export class TerminalOutput extends EventEmitter {
         // Ink clears its frame on its own (a resize, a write of its own): the pane is erased
         // and drawn again where it was (cut to the width there is now), so that Ink's next
         // frame comes right under it.
-        this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns));
+        this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns - 1));
         out += eraseLines(this.#pane.length + this.#frame.length + 1) + lineText(this.#pane);
         this.#paneColumns = this.#columns;
         this.#follow(data, prefix);
@@ -478,7 +480,7 @@ export class TerminalOutput extends EventEmitter {
     const { before, writes, unwrap } = redraw;
     // Ink's frame is its last write; the pane goes between its static output and the frame.
     const frame = writes.pop() ?? '';
-    this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns));
+    this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns - 1));
     const text = writes.join('') + lineText(this.#pane) + frame;
     const rows = text.split('\n');
     const ends = rows.pop() === '';

@@ -69,7 +69,8 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
     // what was shown stays, marked, and is what the model gets back as its answer
     const screenLines = stopped.split('\n');
     const shown = screenLines.slice(screenLines.indexOf('› tell me a long story') + 2, screenLines.indexOf('⏹ interrupted'));
-    expect(shown.at(-1)).toMatch(/^Line 1[1-9]/);
+    // the line that was coming in when Escape landed (maybe only its first word, "Line")
+    expect(shown.at(-1)).toMatch(/^Line( 1[1-9]|$)/);
 
     await hermes.type('again please');
     await hermes.key('Enter');
@@ -129,10 +130,14 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
   });
 
   it('reflows the live region on resize without leaving copies of it in the scrollback', async () => {
-    // long lines, each live over many frames: wider than the narrower sizes below
+    // long lines, each live over many frames: wider than the narrower sizes below. A token
+    // every 100 ms: each frame written in the instant tmux re-wraps its grid (before the program
+    // can know) is laid out for the old width, a race no program can win; at this pace the
+    // frames are few enough for that to be rare, and every resize still meets a live line.
     const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
-    const tokens = Array.from({ length: 10 }, (_, p) => [`P${p + 1}:`, ...Array.from({ length: 16 }, (_, w) => ` ${words[(p + w) % words.length]}`), '\n']).flat();
-    const hermes = await startHermes('resize', [{ kind: 'stream', chunks: chatTextFrames([...tokens, 'Finished.']), delayMs: 20 }]);
+    const paragraphs = 5;
+    const tokens = Array.from({ length: paragraphs }, (_, p) => [`P${p + 1}:`, ...Array.from({ length: 16 }, (_, w) => ` ${words[(p + w) % words.length]}`), '\n']).flat();
+    const hermes = await startHermes('resize', [{ kind: 'stream', chunks: chatTextFrames([...tokens, 'Finished.']), delayMs: 100 }]);
     await hermes.type('go');
     await hermes.key('Enter');
     await hermes.waitForScreen((s) => s.includes('P1:'), 'the answer to start');
@@ -144,11 +149,11 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
       await tmux('resize-window', '-t', hermes.session, '-x', String(columns), '-y', '30');
       await sleep(400);
     }
-    await hermes.waitForScreen((s) => s.includes('Finished.') && s.includes('ask anything'), 'the answer to finish');
+    await hermes.waitForScreen((s) => s.includes('Finished.') && s.includes('ask anything'), 'the answer to finish', 20_000);
     const lines = (await hermes.scrollback(true)).split('\n');
     const starts = lines.map((line) => /^P(\d+):/.exec(line)?.[1]).filter((n) => n !== undefined);
     // each paragraph starts exactly once: no re-wrapped live row stayed behind
-    expect(starts).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
+    expect(starts).toEqual(Array.from({ length: paragraphs }, (_, i) => String(i + 1)));
     expect(lines.filter((line) => line.startsWith('› go'))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith('gpt-4.1-mini · openai · '))).toHaveLength(1);
   });
