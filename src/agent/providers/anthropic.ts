@@ -1,9 +1,10 @@
-// Anthropic Messages API adapter: turns the SDK's raw event stream into StreamEvents.
-// Uses the low-level `messages.create({stream: true})` iterator, not the MessageStream helper,
-// which rebuilds the whole message on every event; the accumulation here is the minimum the
-// normalised stream needs, so per-event work stays a switch, a string append and one yield.
+// Anthropic Messages API adapter: turns the raw event stream into StreamEvents. The SDK sends
+// the request; the body's events are read with our SSE decoder (sse-body.ts), as the SDK's
+// low-level stream would yield them but without its per-event buffer copies, and not through
+// the MessageStream helper, which rebuilds the whole message on every event. The accumulation
+// here is the minimum the normalised stream needs: per event a switch, an append, one yield.
 
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import type {
   ContentBlockParam,
   Message,
@@ -26,7 +27,9 @@ import type {
   Usage,
 } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
+import type { SseMessage } from '../../stream/sse-decode.js';
 import { classifyError, withoutKey } from './errors.js';
+import { sseBatches } from './sse-body.js';
 import { createTransport, type TransportState } from './transport.js';
 
 const DEFAULT_MAX_TOKENS = 8192;
@@ -85,48 +88,50 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
 
     let finished = false;
     try {
-      const stream = await client.messages.create({ ...params, stream: true }, { signal: request.signal });
+      const response = await client.messages.create({ ...params, stream: true }, { signal: request.signal }).asResponse();
       const acc = new StreamAccumulator(message);
-      for await (const event of stream) {
-        if (finished) continue; // drain to the end so the connection can be reused
-        switch (event.type) {
-          case 'content_block_delta': {
-            const delta = event.delta;
-            if (delta.type === 'text_delta') {
-              if (delta.text) {
-                message.content += delta.text;
-                yield { type: 'text', delta: delta.text };
+      for await (const batch of sseBatches(transport.bodyChunks(response))) {
+        for (const event of streamEvents(batch, response.headers)) {
+          if (finished) continue; // drain to the end so the connection can be reused
+          switch (event.type) {
+            case 'content_block_delta': {
+              const delta = event.delta;
+              if (delta.type === 'text_delta') {
+                if (delta.text) {
+                  message.content += delta.text;
+                  yield { type: 'text', delta: delta.text };
+                }
+              } else {
+                const out = acc.delta(event.index, delta);
+                if (out) yield out;
               }
-            } else {
-              const out = acc.delta(event.index, delta);
-              if (out) yield out;
+              break;
             }
-            break;
-          }
-          case 'content_block_start': {
-            const out = acc.start(event);
-            if (out) yield out;
-            break;
-          }
-          case 'content_block_stop': {
-            const out = acc.stop(event.index);
-            if (out) yield out;
-            break;
-          }
-          case 'message_start':
-            acc.messageStart(event.message);
-            break;
-          case 'message_delta':
-            acc.messageDelta(event);
-            break;
-          case 'message_stop': {
-            // The stream's own end marker: only this makes the answer complete (rule 9).
-            finished = true;
-            const stopReason = mapStopReason(acc.stopReason);
-            message.stopReason = stopReason;
-            yield { type: 'usage', usage: acc.usage() };
-            yield { type: 'done', stopReason, message };
-            break;
+            case 'content_block_start': {
+              const out = acc.start(event);
+              if (out) yield out;
+              break;
+            }
+            case 'content_block_stop': {
+              const out = acc.stop(event.index);
+              if (out) yield out;
+              break;
+            }
+            case 'message_start':
+              acc.messageStart(event.message);
+              break;
+            case 'message_delta':
+              acc.messageDelta(event);
+              break;
+            case 'message_stop': {
+              // The stream's own end marker: only this makes the answer complete (rule 9).
+              finished = true;
+              const stopReason = mapStopReason(acc.stopReason);
+              message.stopReason = stopReason;
+              yield { type: 'usage', usage: acc.usage() };
+              yield { type: 'done', stopReason, message };
+              break;
+            }
           }
         }
       }
@@ -141,12 +146,35 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
       yield* jsonAnswerEvents(transport.state.jsonInsteadOfStream, message, transport.state, request.signal, connection.apiKey);
       return;
     }
-    // The SDK's iterator ends quietly after an abort or a dropped connection.
+    // The body ended without message_stop: an abort or a dropped connection (rule 9).
     yield { type: 'error', error: endedEarly(transport.state, request.signal), message };
   } catch (err) {
     yield fail(err);
   } finally {
     transport.dispose();
+  }
+}
+
+/**
+ * The events of one network read, as the SDK's stream yields them: pings and nameless messages
+ * skipped, `event: error` thrown as the SDK's APIError (so classification sees what it saw
+ * before), a frame that is not JSON thrown.
+ */
+function* streamEvents(messages: readonly SseMessage[], headers: Headers): Generator<RawMessageStreamEvent> {
+  for (const sse of messages) {
+    if (sse.event === undefined || sse.event === 'ping') continue;
+    if (sse.event === 'error') {
+      let body: unknown = sse.data;
+      try {
+        body = JSON.parse(sse.data);
+      } catch {
+        // the raw text is the error
+      }
+      const type = (body as { error?: { type?: string } } | null)?.error?.type;
+      throw new APIError(undefined, body as object, undefined, headers, type as never);
+    }
+    if (!sse.data) continue;
+    yield JSON.parse(sse.data) as RawMessageStreamEvent;
   }
 }
 

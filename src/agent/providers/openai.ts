@@ -10,7 +10,6 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import { SseDecoder, type SseMessage } from '../../stream/sse-decode.js';
 import { ThinkTagSplitter } from '../../stream/think-tags.js';
 import type {
   AssistantMessage,
@@ -25,6 +24,7 @@ import type {
 import { emptyAssistantMessage } from '../types.js';
 import { classifyError, serverMessage, withoutKey } from './errors.js';
 import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
+import { sseBatches } from './sse-body.js';
 import { createTransport, type Transport, type TransportState } from './transport.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -205,27 +205,6 @@ async function* streamChat(
     yield asm.fail(err, transport?.state, signal);
   } finally {
     transport?.dispose();
-  }
-}
-
-/** The body's SSE messages, those of each network read together (one hop per read, not per
- *  message); the body is released if the reader stops early. */
-async function* sseBatches(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<SseMessage[]> {
-  const decoder = new SseDecoder();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await chunks.next();
-      const messages = done ? decoder.end() : decoder.push(value);
-      if (messages.length > 0) yield messages;
-      if (done) {
-        finished = true;
-        return;
-      }
-    }
-  } finally {
-    // After [DONE] (or an error frame) the rest of the body is not needed: release the socket.
-    if (!finished) chunks.return?.().catch(() => {});
   }
 }
 
