@@ -8,8 +8,10 @@ import type {
   Response as ApiResponse,
   ResponseCreateParamsBase,
   ResponseInputItem,
+  ResponseStreamEvent,
   ResponseUsage,
 } from 'openai/resources/responses/responses.js';
+import type { SseMessage } from '../../stream/sse-decode.js';
 import {
   emptyAssistantMessage,
   type AssistantMessage,
@@ -24,6 +26,7 @@ import {
 } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
 import { createOpenAIClient } from './openai-shared.js';
+import { sseBatches } from './sse-body.js';
 import { createTransport, type TransportState } from './transport.js';
 
 // Models that produce reasoning and accept `reasoning.summary`; sending it to others is a 400.
@@ -196,70 +199,74 @@ async function* streamResponse(connection: ProviderConnection, request: Provider
       return;
     }
 
-    const events = await client.responses.create({ ...body, stream: true }, { signal });
-    for await (const event of events) {
-      switch (event.type) {
-        case 'response.output_text.delta': {
-          const delta = event.delta;
-          if (delta) {
-            message.content += delta;
-            yield { type: 'text', delta };
+    // The SDK sends the request; the body's events are read with our SSE decoder (sse-body.ts).
+    const response = await client.responses.create({ ...body, stream: true }, { signal }).asResponse();
+    const sawDone = { done: false };
+    for await (const batch of sseBatches(transport.bodyChunks(response))) {
+      for (const event of responseEvents(batch, response.headers, sawDone)) {
+        switch (event.type) {
+          case 'response.output_text.delta': {
+            const delta = event.delta;
+            if (delta) {
+              message.content += delta;
+              yield { type: 'text', delta };
+            }
+            break;
           }
-          break;
-        }
-        case 'response.reasoning_summary_text.delta':
-          if (event.delta) yield { type: 'reasoning', delta: turn.reasoningDelta(event.item_id, event.summary_index, event.delta) };
-          break;
-        case 'response.reasoning_text.delta':
-          if (event.delta) yield { type: 'reasoning', delta: turn.reasoningDelta(event.item_id, event.content_index, event.delta) };
-          break;
-        case 'response.function_call_arguments.delta': {
-          const call = turn.calls.get(event.item_id);
-          if (call && !call.emitted && event.delta) call.fragments.push(event.delta);
-          break;
-        }
-        case 'response.output_item.added': {
-          const item = event.item;
-          if (item.type === 'function_call') {
-            turn.callStarted(item.id ?? item.call_id, item.call_id, item.name);
-            yield { type: 'tool_call_start', id: item.call_id, name: item.name };
+          case 'response.reasoning_summary_text.delta':
+            if (event.delta) yield { type: 'reasoning', delta: turn.reasoningDelta(event.item_id, event.summary_index, event.delta) };
+            break;
+          case 'response.reasoning_text.delta':
+            if (event.delta) yield { type: 'reasoning', delta: turn.reasoningDelta(event.item_id, event.content_index, event.delta) };
+            break;
+          case 'response.function_call_arguments.delta': {
+            const call = turn.calls.get(event.item_id);
+            if (call && !call.emitted && event.delta) call.fragments.push(event.delta);
+            break;
           }
-          break;
-        }
-        case 'response.function_call_arguments.done': {
-          const call = turn.calls.get(event.item_id);
-          if (call && !call.emitted) yield turn.callDone(call, event.arguments);
-          break;
-        }
-        case 'response.output_item.done': {
-          const item = event.item;
-          if (item.type !== 'function_call') break;
-          let call = turn.calls.get(item.id ?? item.call_id);
-          if (!call) {
-            // A server that skipped output_item.added: the item itself is complete.
-            call = turn.callStarted(item.id ?? item.call_id, item.call_id, item.name);
-            yield { type: 'tool_call_start', id: item.call_id, name: item.name };
+          case 'response.output_item.added': {
+            const item = event.item;
+            if (item.type === 'function_call') {
+              turn.callStarted(item.id ?? item.call_id, item.call_id, item.name);
+              yield { type: 'tool_call_start', id: item.call_id, name: item.name };
+            }
+            break;
           }
-          if (!call.emitted) yield turn.callDone(call, item.arguments);
-          break;
-        }
-        case 'response.refusal.delta': {
-          const delta = event.delta;
-          if (delta) {
-            message.refusal = (message.refusal ?? '') + delta;
-            message.content += delta;
-            yield { type: 'text', delta };
+          case 'response.function_call_arguments.done': {
+            const call = turn.calls.get(event.item_id);
+            if (call && !call.emitted) yield turn.callDone(call, event.arguments);
+            break;
           }
-          break;
+          case 'response.output_item.done': {
+            const item = event.item;
+            if (item.type !== 'function_call') break;
+            let call = turn.calls.get(item.id ?? item.call_id);
+            if (!call) {
+              // A server that skipped output_item.added: the item itself is complete.
+              call = turn.callStarted(item.id ?? item.call_id, item.call_id, item.name);
+              yield { type: 'tool_call_start', id: item.call_id, name: item.name };
+            }
+            if (!call.emitted) yield turn.callDone(call, item.arguments);
+            break;
+          }
+          case 'response.refusal.delta': {
+            const delta = event.delta;
+            if (delta) {
+              message.refusal = (message.refusal ?? '') + delta;
+              message.content += delta;
+              yield { type: 'text', delta };
+            }
+            break;
+          }
+          case 'response.completed':
+          case 'response.incomplete':
+          case 'response.failed':
+            for (const end of endEvents(event.response, turn)) yield end;
+            return;
+          case 'error':
+            yield turn.failReported(event);
+            return;
         }
-        case 'response.completed':
-        case 'response.incomplete':
-        case 'response.failed':
-          for (const end of endEvents(event.response, turn)) yield end;
-          return;
-        case 'error':
-          yield turn.failReported(event);
-          return;
       }
     }
 
@@ -268,13 +275,31 @@ async function* streamResponse(connection: ProviderConnection, request: Provider
       for (const event of completeResponseEvents(parseResponse(json), turn)) yield event;
       return;
     }
-    // Completeness comes from response.completed, never from the loop ending: after an abort
-    // or a cut connection the SDK's iterator can simply stop.
+    // Completeness comes from response.completed, never from the body ending (a server that
+    // closes the connection early, or sends [DONE] first).
     yield turn.failUnfinished();
   } catch (err) {
     if (!turn.finished) yield turn.fail(err);
   } finally {
     transport.dispose();
+  }
+}
+
+/**
+ * The events of one network read, as the SDK's stream yields them: nothing after `[DONE]`; a
+ * frame whose JSON holds `error` thrown as the SDK's APIError (so classification sees what it
+ * saw before); a frame that is not JSON thrown.
+ */
+function* responseEvents(messages: readonly SseMessage[], headers: Headers, state: { done: boolean }): Generator<ResponseStreamEvent> {
+  for (const sse of messages) {
+    if (state.done) return;
+    if (sse.data.startsWith('[DONE]')) {
+      state.done = true;
+      return;
+    }
+    const data = JSON.parse(sse.data) as ResponseStreamEvent & { error?: unknown };
+    if (data && data.error) throw new OpenAI.APIError(undefined, data.error as object, undefined, headers);
+    yield data;
   }
 }
 
