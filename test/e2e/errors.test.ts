@@ -3,26 +3,18 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type LoopbackServer } from '../support/loopback.js';
+import { describe, expect, it } from 'vitest';
+import type { LoopbackServer } from '../support/loopback.js';
 import { chatTextFrames } from '../support/wire/openai-chat.js';
-import { ensureBuilt, runHermes, tempHome } from './helpers.js';
+import { e2eScope, runHermes } from './helpers.js';
 
 const SECRET = 'sk-test-SECRET123456789';
 
+const scope = e2eScope();
 let server: LoopbackServer | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
-beforeAll(ensureBuilt, 120_000);
 
 function dirs() {
-  const d = tempHome();
-  cleanup = d.cleanup;
+  const d = scope.home();
   return d;
 }
 
@@ -79,7 +71,7 @@ describe('usage and configuration errors exit 2', () => {
 
 describe('model and network failures exit 1', () => {
   it('HTTP 500 on every attempt: retried, then one line without the key', async () => {
-    server = await startLoopback([
+    server = await scope.serve([
       { kind: 'json', status: 500, headers: { 'retry-after-ms': '0' }, body: { error: { message: `upstream exploded for key ${SECRET}`, type: 'server_error' } } },
     ]);
     const { home, hermesHome } = dirs();
@@ -94,7 +86,7 @@ describe('model and network failures exit 1', () => {
   });
 
   it('HTTP 401: one line naming the key variable, never the key', async () => {
-    server = await startLoopback([
+    server = await scope.serve([
       { kind: 'json', status: 401, body: { error: { message: `Incorrect API key provided: ${SECRET}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', code: 'invalid_api_key' } } },
     ]);
     const { home, hermesHome } = dirs();
@@ -110,7 +102,7 @@ describe('model and network failures exit 1', () => {
 
   it('a stream that breaks after some text keeps the text, ends its line and reports the error', async () => {
     const frames = chatTextFrames(['partial', ' answer'], { usage: true });
-    server = await startLoopback([{ kind: 'stream', chunks: frames.slice(0, 3), drop: true }]);
+    server = await scope.serve([{ kind: 'stream', chunks: frames.slice(0, 3), drop: true }]);
     const { home, hermesHome } = dirs();
     const result = await runHermes(['-p', 'hi'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET } });
     expect(result.code).toBe(1);
@@ -123,7 +115,7 @@ describe('model and network failures exit 1', () => {
 
   it('a silent server is given up on after --stall-timeout', async () => {
     const frames = chatTextFrames(['before', ' silence'], { usage: true });
-    server = await startLoopback([{ kind: 'stream', chunks: frames.slice(0, 2), hang: true }]);
+    server = await scope.serve([{ kind: 'stream', chunks: frames.slice(0, 2), hang: true }]);
     const { home, hermesHome } = dirs();
     const result = await runHermes(['-p', 'hi', '--stall-timeout', '0.5'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET } });
     expect(result.code).toBe(1);

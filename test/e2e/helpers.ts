@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll } from 'vitest';
+import { startLoopback, type LoopbackServer } from '../support/loopback.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'hermes.js');
@@ -45,6 +47,32 @@ export function tempHome(): { home: string; hermesHome: string; cleanup(): void 
   const hermesHome = path.join(home, 'hermes-home');
   fs.mkdirSync(hermesHome);
   return { home, hermesHome, cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
+}
+
+/**
+ * What every e2e file needs around its tests: the binary built once before them, and after
+ * each test the loopback servers it started closed and the temporary homes it made removed.
+ */
+export function e2eScope(): { serve(script: Parameters<typeof startLoopback>[0]): Promise<LoopbackServer>; home(): ReturnType<typeof tempHome> } {
+  const servers: LoopbackServer[] = [];
+  const homes: ReturnType<typeof tempHome>[] = [];
+  beforeAll(ensureBuilt, 120_000);
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+    for (const home of homes.splice(0)) home.cleanup();
+  });
+  return {
+    async serve(script) {
+      const server = await startLoopback(script);
+      servers.push(server);
+      return server;
+    },
+    home() {
+      const home = tempHome();
+      homes.push(home);
+      return home;
+    },
+  };
 }
 
 export interface RunResult {

@@ -3,25 +3,17 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type LoopbackServer } from '../support/loopback.js';
+import { describe, expect, it } from 'vitest';
+import type { LoopbackServer } from '../support/loopback.js';
 import { chatCompletionJson, chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
-import { ensureBuilt, ROOT, runHermes, startHermes, tempHome } from './helpers.js';
+import { e2eScope, ROOT, runHermes, startHermes } from './helpers.js';
 
+const scope = e2eScope();
 let server: LoopbackServer | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
-beforeAll(ensureBuilt, 120_000);
 
-async function setup(steps: Parameters<typeof startLoopback>[0]) {
-  server = await startLoopback(steps);
-  const dirs = tempHome();
-  cleanup = dirs.cleanup;
+async function setup(steps: Parameters<typeof scope.serve>[0]) {
+  server = await scope.serve(steps);
+  const dirs = scope.home();
   const env = { HOME: dirs.home, HERMES_HOME: dirs.hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-test-e2e-0123456789' };
   return { server, env, dirs };
 }

@@ -1,31 +1,23 @@
 // The other two wire APIs end to end: --provider anthropic against a loopback Messages API and
 // --provider openai-responses against a loopback Responses API.
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type LoopbackServer } from '../support/loopback.js';
+import { describe, expect, it } from 'vitest';
+import type { LoopbackServer } from '../support/loopback.js';
 import { anthropicTextSse } from '../support/wire/anthropic.js';
 import { responsesTextSse } from '../support/wire/openai-responses.js';
-import { ensureBuilt, runHermes, tempHome } from './helpers.js';
+import { e2eScope, runHermes } from './helpers.js';
 
+const scope = e2eScope();
 let server: LoopbackServer | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
-beforeAll(ensureBuilt, 120_000);
 
 function dirs() {
-  const d = tempHome();
-  cleanup = d.cleanup;
+  const d = scope.home();
   return { HOME: d.home, HERMES_HOME: d.hermesHome };
 }
 
 describe('--provider anthropic', () => {
   it('streams a Messages API answer from ANTHROPIC_BASE_URL with ANTHROPIC_API_KEY', async () => {
-    server = await startLoopback([{ kind: 'stream', chunks: [anthropicTextSse(['Bonjour', ' from', ' Claude'])] }]);
+    server = await scope.serve([{ kind: 'stream', chunks: [anthropicTextSse(['Bonjour', ' from', ' Claude'])] }]);
     const result = await runHermes(['--provider', 'anthropic', '-p', 'hi', '-s', 'sys'], {
       env: { ...dirs(), ANTHROPIC_BASE_URL: server.origin, ANTHROPIC_API_KEY: 'sk-ant-test-0123456789', OPENAI_API_KEY: 'sk-unused-0123456789' },
     });
@@ -41,7 +33,7 @@ describe('--provider anthropic', () => {
   });
 
   it('is chosen for a claude model without --provider', async () => {
-    server = await startLoopback([{ kind: 'stream', chunks: [anthropicTextSse(['ok'])] }]);
+    server = await scope.serve([{ kind: 'stream', chunks: [anthropicTextSse(['ok'])] }]);
     const result = await runHermes(['-m', 'claude-haiku-4-5', '-p', 'hi'], {
       env: { ...dirs(), ANTHROPIC_BASE_URL: server.origin, ANTHROPIC_API_KEY: 'sk-ant-test-0123456789' },
     });
@@ -60,7 +52,7 @@ describe('--provider anthropic', () => {
 
 describe('--provider openai-responses', () => {
   it('streams a Responses API answer from OPENAI_BASE_URL', async () => {
-    server = await startLoopback([{ kind: 'stream', chunks: [responsesTextSse(['Hello', ' via', ' responses'])] }]);
+    server = await scope.serve([{ kind: 'stream', chunks: [responsesTextSse(['Hello', ' via', ' responses'])] }]);
     const result = await runHermes(['--provider', 'openai-responses', '-p', 'hi', '--output-format', 'json'], {
       env: { ...dirs(), OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-test-e2e-0123456789' },
     });

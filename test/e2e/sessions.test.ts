@@ -3,26 +3,18 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
+import { describe, expect, it } from 'vitest';
+import type { LoopbackServer, Step } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
-import { ensureBuilt, runHermes, startHermes, tempHome } from './helpers.js';
+import { e2eScope, runHermes, startHermes } from './helpers.js';
 
+const scope = e2eScope();
 let server: LoopbackServer | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
-beforeAll(ensureBuilt, 120_000);
 
 const KEY = 'sk-test-session-SECRET-0123456789';
 
 function setup(s: LoopbackServer) {
-  const dirs = tempHome();
-  cleanup = dirs.cleanup;
+  const dirs = scope.home();
   const env = { HOME: dirs.home, HERMES_HOME: dirs.hermesHome, OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: KEY };
   const sessionsDir = path.join(dirs.hermesHome, 'sessions');
   const files = (): string[] => (fs.existsSync(sessionsDir) ? fs.readdirSync(sessionsDir).sort().map((f) => path.join(sessionsDir, f)) : []);
@@ -40,7 +32,7 @@ const roles = (body: any): string[] => body.messages.map((m: { role: string }) =
 
 describe('sessions', () => {
   it('stores a one-shot conversation and continues it with -c in the same file', async () => {
-    server = await startLoopback([answer('Paris', '.'), answer('About 2 million.')]);
+    server = await scope.serve([answer('Paris', '.'), answer('About 2 million.')]);
     const { env, files, records } = setup(server);
 
     const first = await runHermes(['-p', 'Capital of France?'], { env });
@@ -64,7 +56,7 @@ describe('sessions', () => {
   });
 
   it('resumes a session by id prefix, and an unknown id is a usage error', async () => {
-    server = await startLoopback([answer('one'), answer('two')]);
+    server = await scope.serve([answer('one'), answer('two')]);
     const { env, files } = setup(server);
     await runHermes(['-p', 'first'], { env });
     const id = path.basename(files()[0]!, '.jsonl').split('_').at(-1)!;
@@ -80,7 +72,7 @@ describe('sessions', () => {
   });
 
   it('--no-session stores nothing', async () => {
-    server = await startLoopback([answer('ok')]);
+    server = await scope.serve([answer('ok')]);
     const { env, files } = setup(server);
     const result = await runHermes(['--no-session', '-p', 'hi'], { env });
     expect(result.code).toBe(0);
@@ -89,7 +81,7 @@ describe('sessions', () => {
 
   it('an interrupted answer is stored marked interrupted and sent back on -c', async () => {
     const frames = chatTextFrames(['Half ', 'an answer', ' and the rest']);
-    server = await startLoopback((n) => (n === 1 ? { kind: 'stream', chunks: frames.slice(0, 3), hang: true } : answer('done')));
+    server = await scope.serve((n) => (n === 1 ? { kind: 'stream', chunks: frames.slice(0, 3), hang: true } : answer('done')));
     const { env, files, records } = setup(server);
     const run = startHermes(['-p', 'go'], { env });
     await run.waitForStdout('an answer');
@@ -110,7 +102,7 @@ describe('sessions', () => {
 
   it('SIGKILL mid-answer loses at most the answer in flight; --continue works', async () => {
     const frames = chatTextFrames(['Streaming ', 'when the ', 'power went out']);
-    server = await startLoopback((n) => (n === 1 ? { kind: 'stream', chunks: frames.slice(0, 3), hang: true } : answer('back again')));
+    server = await scope.serve((n) => (n === 1 ? { kind: 'stream', chunks: frames.slice(0, 3), hang: true } : answer('back again')));
     const { env, files, records } = setup(server);
     const run = startHermes(['-p', 'remember me'], { env });
     await run.waitForStdout('when the');
@@ -128,7 +120,7 @@ describe('sessions', () => {
   });
 
   it('a torn last line is skipped with a warning and the file is never rewritten', async () => {
-    server = await startLoopback([answer('first answer'), answer('second answer')]);
+    server = await scope.serve([answer('first answer'), answer('second answer')]);
     const { env, files } = setup(server);
     await runHermes(['-p', 'first'], { env });
     const file = files()[0]!;

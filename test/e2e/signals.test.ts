@@ -1,23 +1,15 @@
 // Ctrl+C and a reader that goes away (`hermes -p x | head -c 5`), with the built binary.
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type LoopbackServer } from '../support/loopback.js';
+import { describe, expect, it } from 'vitest';
+import type { LoopbackServer } from '../support/loopback.js';
 import { chatTextFrames } from '../support/wire/openai-chat.js';
-import { ensureBuilt, startHermes, tempHome } from './helpers.js';
+import { e2eScope, startHermes } from './helpers.js';
 
+const scope = e2eScope();
 let server: LoopbackServer | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
-beforeAll(ensureBuilt, 120_000);
 
 function env(s: LoopbackServer) {
-  const dirs = tempHome();
-  cleanup = dirs.cleanup;
+  const dirs = scope.home();
   return { HOME: dirs.home, HERMES_HOME: dirs.hermesHome, OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: 'sk-test-e2e-0123456789' };
 }
 
@@ -36,7 +28,7 @@ function counted(frames: string[]): { chunks: string[]; sent(): number } {
 describe('SIGINT while the answer streams', () => {
   it('closes the connection, keeps the partial text, ends the line and exits 130', async () => {
     const frames = chatTextFrames(['The beginning', ' of an answer', ' never finished']);
-    server = await startLoopback([{ kind: 'stream', chunks: frames.slice(0, 3), hang: true }]);
+    server = await scope.serve([{ kind: 'stream', chunks: frames.slice(0, 3), hang: true }]);
     const run = startHermes(['-p', 'go'], { env: env(server) });
     await run.waitForStdout('of an answer');
     const request = server.requests[0]!;
@@ -54,7 +46,7 @@ describe('SIGINT while the answer streams', () => {
   });
 
   it('interrupts a request that has not answered yet', async () => {
-    server = await startLoopback([{ kind: 'hang' }]);
+    server = await scope.serve([{ kind: 'hang' }]);
     const run = startHermes(['-p', 'go', '--output-format', 'json'], { env: env(server) });
     const request = await server.waitForRequest(1);
     run.child.kill('SIGINT');
@@ -69,7 +61,7 @@ describe('a closed stdout', () => {
   it('ends quietly with exit 0 and stops the model', async () => {
     const tokens = Array.from({ length: 200 }, (_, i) => `token${i} `);
     const frames = counted(chatTextFrames(tokens));
-    server = await startLoopback([{ kind: 'stream', chunks: frames.chunks, delayMs: 20 }]);
+    server = await scope.serve([{ kind: 'stream', chunks: frames.chunks, delayMs: 20 }]);
     const run = startHermes(['-p', 'go'], { env: env(server) });
     await run.waitForStdout('token0');
     // What `| head -c 5` does once it has its bytes: close the read end of the pipe.

@@ -3,24 +3,16 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
+import { describe, expect, it } from 'vitest';
+import type { LoopbackServer, Step } from '../support/loopback.js';
 import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
-import { ensureBuilt, runHermes, tempHome } from './helpers.js';
+import { e2eScope, runHermes } from './helpers.js';
 
+const scope = e2eScope();
 let server: LoopbackServer | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
-beforeAll(ensureBuilt, 120_000);
 
 function setup(s: LoopbackServer) {
-  const dirs = tempHome();
-  cleanup = dirs.cleanup;
+  const dirs = scope.home();
   const work = path.join(dirs.home, 'project');
   fs.mkdirSync(work);
   const env = { HOME: dirs.home, HERMES_HOME: dirs.hermesHome, OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: 'sk-test-tools-0123456789' };
@@ -33,7 +25,7 @@ const toolResult = (s: LoopbackServer): { content: string } => s.requests[1]!.js
 
 describe('tools in one-shot mode', () => {
   it('runs a read-only tool inside the working folder and feeds the result back', async () => {
-    server = await startLoopback([call('read_file', { path: 'notes.txt' }), answer('It says hello.')]);
+    server = await scope.serve([call('read_file', { path: 'notes.txt' }), answer('It says hello.')]);
     const { env, work } = setup(server);
     fs.writeFileSync(path.join(work, 'notes.txt'), 'hello from the file\n');
 
@@ -46,7 +38,7 @@ describe('tools in one-shot mode', () => {
   });
 
   it('denies a write without --yolo or --allow, says so on stderr and tells the model', async () => {
-    server = await startLoopback([call('write_file', { path: 'out.txt', content: 'x' }), answer('I could not write it.')]);
+    server = await scope.serve([call('write_file', { path: 'out.txt', content: 'x' }), answer('I could not write it.')]);
     const { env, work } = setup(server);
     const result = await runHermes(['-p', 'write out.txt'], { env, cwd: work });
     expect(result.code).toBe(0);
@@ -56,7 +48,7 @@ describe('tools in one-shot mode', () => {
   });
 
   it('--allow write_file lets the write happen', async () => {
-    server = await startLoopback([call('write_file', { path: 'out.txt', content: 'written' }), answer('Done.')]);
+    server = await scope.serve([call('write_file', { path: 'out.txt', content: 'written' }), answer('Done.')]);
     const { env, work } = setup(server);
     const result = await runHermes(['--allow', 'write_file', '-p', 'write out.txt'], { env, cwd: work });
     expect(result.code).toBe(0);
@@ -64,7 +56,7 @@ describe('tools in one-shot mode', () => {
   });
 
   it('--yolo runs commands, but a dangerous one is still denied', async () => {
-    server = await startLoopback([call('run_shell', { command: 'rm -rf ~' }), answer('Refused.')]);
+    server = await scope.serve([call('run_shell', { command: 'rm -rf ~' }), answer('Refused.')]);
     const { env, work } = setup(server);
     const marker = path.join(env.HOME, 'keep-me');
     fs.writeFileSync(marker, 'precious');
@@ -75,7 +67,7 @@ describe('tools in one-shot mode', () => {
   });
 
   it('--yolo runs an ordinary command in the working folder', async () => {
-    server = await startLoopback([call('run_shell', { command: 'echo made > made.txt && echo ok' }), answer('Ran it.')]);
+    server = await scope.serve([call('run_shell', { command: 'echo made > made.txt && echo ok' }), answer('Ran it.')]);
     const { env, work } = setup(server);
     const result = await runHermes(['--yolo', '-p', 'run it'], { env, cwd: work });
     expect(result.code).toBe(0);
@@ -84,7 +76,7 @@ describe('tools in one-shot mode', () => {
   });
 
   it('--no-tools offers none, --tools offers only those, an unknown name is a usage error', async () => {
-    server = await startLoopback([answer('a'), answer('b')]);
+    server = await scope.serve([answer('a'), answer('b')]);
     const { env, work } = setup(server);
     await runHermes(['--no-tools', '-p', 'x'], { env, cwd: work });
     expect(server.requests[0]!.json.tools).toBeUndefined();
