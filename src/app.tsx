@@ -15,6 +15,7 @@ import { SessionError } from './agent/session/read.js';
 import { ToolSelectionError } from './agent/tools/builtin.js';
 import { setUpTools, type ToolChoices, type ToolSetup } from './agent/tools/setup.js';
 import type { OpenedSession } from './agent/session/open.js';
+import { usageFailure } from './cli/usage-error.js';
 import { ApprovalQueue } from './tui/approvals.js';
 import { ChatSessions } from './tui/chat-sessions.js';
 import { contextWindow } from './tui/context-windows.js';
@@ -45,7 +46,6 @@ export interface InteractiveOptions {
   tools?: ToolChoices;
 }
 
-const USAGE_EXIT = 2;
 
 /** Runs the interactive chat; resolves with the process exit code. */
 export async function runInteractive(config: ResolvedConfig, options: InteractiveOptions = {}): Promise<number> {
@@ -76,7 +76,7 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
   const prepainted = prepaint(process.stdout, process.stdin, [
     headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir() }),
     `${theme.cyan('› ')}${theme.inverse(first)}${theme.dim(rest.join(''))}`,
-    theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: contextWindow(config.model), queued: 0 })),
+    theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: contextWindow(config.model) })),
   ]);
 
   let tui: typeof import('./tui/run-tui.js');
@@ -106,9 +106,4 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
  */
 function lessEagerOptimizer(): void {
   v8.setFlagsFromString(`--interrupt-budget=${660 * 1024}`);
-}
-
-function usageFailure(message: string): number {
-  process.stderr.write(`hermes: ${message}\nTry 'hermes --help'.\n`);
-  return USAGE_EXIT;
 }

@@ -2,6 +2,7 @@
 // It owns history, retries, the per-request streaming fallback and interrupts; it knows
 // nothing of wire formats (providers) or of how anything is displayed (front ends).
 
+import { DEFAULT_MAX_TURNS } from './config.js';
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
 import { DEFAULT_RETRY, retryDelay, sleep, type RetryPolicy } from './retry.js';
@@ -108,7 +109,7 @@ export class Agent {
    */
   async *run(prompt: string, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
     this.remember({ role: 'user', content: prompt });
-    const maxTurns = this.options.maxTurns ?? 25;
+    const maxTurns = this.options.maxTurns ?? DEFAULT_MAX_TURNS;
     const runUsage: Usage = { inputTokens: 0, outputTokens: 0 };
     const finish = (status: RunStatus, extra: Partial<RunResult> = {}): AgentEvent => ({
       type: 'finished',

@@ -9,11 +9,11 @@ import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools, type ToolSetup } from '../agent/tools/setup.js';
 import { parseArgs, UsageError, type CliFlags } from './args.js';
 import { STDIN_TRUNCATED_NOTE, combinePrompt, readAll, type StdinText } from './stdin.js';
+import { USAGE_EXIT, usageFailure } from './usage-error.js';
 
 /** How long piped stdin may stay silent before a person at a terminal is told we are waiting. */
 const STDIN_HINT_AFTER_MS = 3000;
 
-export const USAGE_EXIT = 2;
 
 /** An exit code, or which text main.ts should print (it owns the help text and the version). */
 export async function run(argv: readonly string[]): Promise<number | 'help' | 'version'> {
@@ -105,11 +105,6 @@ async function start(flags: CliFlags): Promise<number> {
     showReasoning: flags.showReasoning ?? false,
     env,
   });
-}
-
-function usageFailure(message: string): number {
-  process.stderr.write(`hermes: ${message}\nTry 'hermes --help'.\n`);
-  return USAGE_EXIT;
 }
 
 async function readStdin(hasPrompt: boolean): Promise<StdinText> {

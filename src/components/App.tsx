@@ -179,15 +179,16 @@ export function App(props: AppProps) {
   const renderPending = useRef(false);
   const runnerRef = useRef<AgentRunner | undefined>(undefined);
 
-  /** Sends what finished to the scrollback and the answer's unfinished end to the pane. */
-  const paintPane = (): void => {
+  /** Sends what finished to the scrollback and the answer's unfinished end to the pane
+   *  (`live`: the view a render just laid out, so it is not laid out again). */
+  const paintPane = (live?: LiveView): void => {
     if (!pane) return;
     const lines = transcript.take();
     if (lines.length > 0) painted.current.push(...lines);
     const committed = lines.length === 0 ? '' : `${committedRows(lines, columnsRef.current, '').join('\n')}\n`;
     const queued = runnerRef.current?.queued.length ?? 0;
-    const live = transcript.view(columnsRef.current, answerBudget(rowsRef.current, transcript.toolRows, queuedRowCount(queued)));
-    pane.paint(committed, answerRows(live, theme));
+    const view = live ?? transcript.view(columnsRef.current, answerBudget(rowsRef.current, transcript.toolRows, queuedRowCount(queued)));
+    pane.paint(committed, answerRows(view, theme));
   };
 
   const publish = useCallback(() => {
@@ -230,7 +231,7 @@ export function App(props: AppProps) {
   // After every render (a resize among the reasons): the pane is laid out for what now is.
   useLayoutEffect(() => {
     renderPending.current = false;
-    paintPane();
+    paintPane(live);
   });
 
   const conversationsRef = useRef<Conversations | undefined>(undefined);
@@ -328,7 +329,7 @@ export function App(props: AppProps) {
   const queuedRows = queuedRowCount(queued.length);
   const live = transcript.view(columns, answerBudget(rows, transcript.toolRows, queuedRows));
   // While a question is up the prompt is one row: the diff gets the rest, minus a margin.
-  const liveRows = (live.reasoning?.length ?? 0) + live.answer.length + (live.more ? 1 : 0) + live.tools.length + (live.waiting ? 1 : 0);
+  const liveRows = answerRows(live, theme).length + live.tools.length + (live.waiting ? 1 : 0);
   const approvalRows = Math.max(3, rows - liveRows - queuedRows - PROMPT_CHROME_ROWS - 1 - 1 - 3);
 
   const status = statusText({
@@ -337,7 +338,6 @@ export function App(props: AppProps) {
     usage: agent.usage,
     contextTokens: transcript.contextTokens,
     contextWindow: contextWindow(agent.model),
-    queued: 0,
   });
 
   return (

@@ -6,11 +6,10 @@ import { agentSettings, ConfigError, resolveConfig } from '../agent/config.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools } from '../agent/tools/setup.js';
 import { UsageError } from '../cli/args.js';
+import { USAGE_EXIT } from '../cli/usage-error.js';
 import { isLoopbackHost } from './auth.js';
 import { parseServeArgs, type ServeFlags } from './args.js';
 import { DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_CONCURRENT, DEFAULT_MODEL_ID, DEFAULT_PORT, DEFAULT_STORE_SIZE, startServer } from './server.js';
-
-const USAGE_EXIT = 2;
 
 export const SERVE_HELP = `hermes serve: the hermes agent as an OpenAI-compatible HTTP server
 

@@ -10,7 +10,7 @@ import { Agent, type AgentOptions } from '../agent/agent.js';
 import { createProvider } from '../agent/providers/index.js';
 import type { Provider, ProviderConnection, ProviderId, Usage } from '../agent/types.js';
 import { redactSecrets } from '../stream/redact.js';
-import { corsHeaders, keyChecker, originAllowed, type CorsPolicy } from './auth.js';
+import { CORS_ALLOW_METHODS, corsHeaders, keyChecker, originAllowed, type CorsPolicy } from './auth.js';
 import { handleChat, parseChatRequest } from './chat.js';
 import type { RequestContext, StopCause, TurnSetup } from './context.js';
 import { errorBody, HttpError } from './errors.js';
@@ -152,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         Object.assign(extraHeaders, corsHeaders(origin, req, method === 'OPTIONS'));
       }
       if (method === 'OPTIONS') {
-        res.writeHead(204, { ...extraHeaders, allow: 'GET, POST, DELETE, OPTIONS' });
+        res.writeHead(204, { ...extraHeaders, allow: CORS_ALLOW_METHODS });
         res.end();
         return;
       }
@@ -240,8 +240,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const ctx = context(res, headers, controller.signal, () => cause, note, sendJson, sendError);
       await body(ctx);
-      note.usage = ctx.usage;
-      note.outcome = ctx.outcome;
     } finally {
       active.delete(turn);
       finish();

@@ -37,7 +37,6 @@ export interface StatusInfo {
   /** Tokens of the last request (prompt + answer): what the context holds now. */
   contextTokens?: number;
   contextWindow?: number;
-  queued: number;
 }
 
 export function statusText(info: StatusInfo): string {
@@ -46,7 +45,6 @@ export function statusText(info: StatusInfo): string {
     const pct = Math.min(100, Math.round((info.contextTokens / info.contextWindow) * 100));
     parts.push(`context ${formatTokens(info.contextTokens)}/${formatTokens(info.contextWindow)} (${pct}%)`);
   }
-  if (info.queued > 0) parts.push(`${info.queued} queued`);
   return parts.join(' · ');
 }
 

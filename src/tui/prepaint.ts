@@ -4,7 +4,7 @@
 // wait unechoed in stdin until the prompt reads them. Ink's first write replaces this frame
 // (see TerminalOutput's `prepainted`).
 
-import { rowsAt } from './terminal-output.js';
+import { rowsAt } from './text-width.js';
 
 export interface PrepaintTarget {
   isTTY?: boolean;

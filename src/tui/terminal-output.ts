@@ -29,15 +29,13 @@
 // above both, as Ink's <Static> output does.
 
 import { EventEmitter } from 'node:events';
-import { codePointWidth } from './text-width.js';
+import { TERMINAL_SEQUENCE, cropToWidth, outputWidth, rowsAt } from './text-width.js';
 
 /** Leading cursor movements and erases of a write (Ink's eraseLines and the like). */
 // eslint-disable-next-line no-control-regex
 const LEADING_CONTROLS = /^(?:\x1b\[[0-9;?]*[A-HJKSTfhlsu])+/;
-// eslint-disable-next-line no-control-regex
-const SEQUENCES = /\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-// eslint-disable-next-line no-control-regex
-const SEQUENCE_AT = /\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/y;
+const SEQUENCES = new RegExp(TERMINAL_SEQUENCE.source, 'g');
+const SEQUENCE_AT = new RegExp(TERMINAL_SEQUENCE.source, 'y');
 /** Text a frame is made of: printable characters, newlines, colours (SGR) and hyperlinks. */
 // eslint-disable-next-line no-control-regex
 const PLAIN = /^(?:[^\x00-\x09\x0b-\x1f\x7f\x1b]|\x1b\[[0-9;:]*m|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\))*$/;
@@ -52,46 +50,6 @@ export function terminalReflows(env: Readonly<Record<string, string | undefined>
   if (env.STY) return false; // GNU screen truncates
   if ((env.TERM ?? '').startsWith('rxvt')) return false;
   return true;
-}
-
-/** Display columns of terminal output (escape sequences take none). */
-export function outputWidth(line: string): number {
-  const text = line.replace(SEQUENCES, '');
-  let width = 0;
-  for (const ch of text) width += codePointWidth(ch.codePointAt(0) ?? 0);
-  return width;
-}
-
-/**
- * `line` cut to at most `columns` display columns (escape sequences kept, a reset added after a
- * cut). A painted row must never wrap, or the rows it takes could not be counted (the terminal
- * may have narrowed since the row was laid out); it is cut one column short of the width, as the
- * transcript lays rows out: a row that fills the last column leaves the cursor waiting to wrap,
- * which terminals (and tmux's reflow) do not all treat alike.
- */
-export function cropToWidth(line: string, columns: number): string {
-  if (outputWidth(line) <= columns) return line;
-  let out = '';
-  let width = 0;
-  for (let i = 0; i < line.length; ) {
-    if (line.charCodeAt(i) === 0x1b) {
-      SEQUENCE_AT.lastIndex = i;
-      const match = SEQUENCE_AT.exec(line);
-      if (match !== null) {
-        out += match[0];
-        i += match[0].length;
-        continue;
-      }
-    }
-    const cp = line.codePointAt(i) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    const w = codePointWidth(cp);
-    if (width + w > columns) break;
-    out += ch;
-    width += w;
-    i += ch.length;
-  }
-  return `${out}\x1b[0m`;
 }
 
 /** Ink's eraseLines(count) (ansi-escapes): from the row under the frame up to its first row. */
@@ -217,13 +175,6 @@ function sameRows(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((row, i) => row === b[i]);
 }
 
-/** Rows `lines` take on a terminal `columns` wide, each wrapped on its own. */
-export function rowsAt(lines: readonly string[], columns: number): number {
-  let rows = 0;
-  for (const line of lines) rows += Math.max(1, Math.ceil(outputWidth(line) / Math.max(1, columns)));
-  return rows;
-}
-
 export interface TerminalOutputOptions {
   /** The terminal re-wraps lines on resize (see terminalReflows). */
   reflows: boolean;
@@ -316,9 +267,12 @@ export class TerminalOutput extends EventEmitter {
     const next = pane.map((row) => cropToWidth(row, this.#columns - 1));
     if (committed === '' && sameRows(next, this.#pane)) return;
     const before = this.#live();
-    const rows = committed === '' ? [...next, ...this.#frame] : [...committed.slice(0, -1).split('\n'), ...next, ...this.#frame];
+    const lines = committed === '' ? [] : committed.slice(0, -1).split('\n');
+    const rows = [...lines, ...next, ...this.#frame];
     let out: string;
-    if (this.#liveIntact() && this.#fits(rows)) {
+    // An intact region's frame rows fit, and the pane's were just cut to fit: only the
+    // committed lines and the height are left to check.
+    if (this.#liveIntact() && rows.length + 1 < (this.#target.rows || 24) && this.#fits(lines)) {
       out = frameUpdate(before, rows);
     } else {
       // Ink's frame is drawn again as it is: the terminal lays it out at its width now
@@ -422,7 +376,7 @@ export class TerminalOutput extends EventEmitter {
         // Ink clears its frame on its own (a resize, a write of its own): the pane is erased
         // and drawn again where it was (cut to the width there is now), so that Ink's next
         // frame comes right under it.
-        this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns - 1));
+        this.#cropPane();
         out += eraseLines(this.#pane.length + this.#frame.length + 1) + lineText(this.#pane);
         this.#paneColumns = this.#columns;
         this.#follow(data, prefix);
@@ -446,6 +400,12 @@ export class TerminalOutput extends EventEmitter {
     const lines = rest.split('\n');
     if (lines.at(-1) === '') lines.pop();
     this.#setFrame(lines);
+  }
+
+  /** Cuts the pane's rows to the terminal's width now (they were cut to the width they were
+   *  painted at). */
+  #cropPane(): void {
+    if (this.#paneColumns !== this.#columns) this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns - 1));
   }
 
   /** The pane and Ink's frame, as on screen. */
@@ -480,7 +440,7 @@ export class TerminalOutput extends EventEmitter {
     const { before, writes, unwrap } = redraw;
     // Ink's frame is its last write; the pane goes between its static output and the frame.
     const frame = writes.pop() ?? '';
-    this.#pane = this.#pane.map((row) => cropToWidth(row, this.#columns - 1));
+    this.#cropPane();
     const text = writes.join('') + lineText(this.#pane) + frame;
     const rows = text.split('\n');
     const ends = rows.pop() === '';

@@ -5,6 +5,12 @@
 
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;:]*m/y;
+/** Any escape sequence a terminal takes no columns for: CSI (colours, cursor), OSC, ESC x. */
+// eslint-disable-next-line no-control-regex
+export const TERMINAL_SEQUENCE = /\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/;
+const SEQUENCES = new RegExp(TERMINAL_SEQUENCE.source, 'g');
+const SGR_ALL = new RegExp(SGR.source, 'g');
+const SEQUENCE_AT = new RegExp(TERMINAL_SEQUENCE.source, 'y');
 
 /** Columns taken by one code point. */
 export function codePointWidth(cp: number): number {
@@ -47,8 +53,7 @@ export function displayWidth(text: string): number {
 
 /** Strips SGR sequences (for measuring and for tests). */
 export function stripSgr(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;:]*m/g, '');
+  return text.replace(SGR_ALL, '');
 }
 
 interface Token {
@@ -149,4 +154,51 @@ export function lastColumns(text: string, columns: number): string {
     i = start;
   }
   return text.slice(i);
+}
+
+/** Display columns of terminal output (escape sequences take none). */
+export function outputWidth(line: string): number {
+  const text = line.replace(SEQUENCES, '');
+  let width = 0;
+  for (const ch of text) width += codePointWidth(ch.codePointAt(0) ?? 0);
+  return width;
+}
+
+/**
+ * `line` cut to at most `columns` display columns (escape sequences kept, a reset added after a
+ * cut). A painted row must never wrap, or the rows it takes could not be counted (the terminal
+ * may have narrowed since the row was laid out); it is cut one column short of the width, as the
+ * transcript lays rows out: a row that fills the last column leaves the cursor waiting to wrap,
+ * which terminals (and tmux's reflow) do not all treat alike.
+ */
+export function cropToWidth(line: string, columns: number): string {
+  if (outputWidth(line) <= columns) return line;
+  let out = '';
+  let width = 0;
+  for (let i = 0; i < line.length; ) {
+    if (line.charCodeAt(i) === 0x1b) {
+      SEQUENCE_AT.lastIndex = i;
+      const match = SEQUENCE_AT.exec(line);
+      if (match !== null) {
+        out += match[0];
+        i += match[0].length;
+        continue;
+      }
+    }
+    const cp = line.codePointAt(i) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    const w = codePointWidth(cp);
+    if (width + w > columns) break;
+    out += ch;
+    width += w;
+    i += ch.length;
+  }
+  return `${out}\x1b[0m`;
+}
+
+/** Rows `lines` take on a terminal `columns` wide, each wrapped on its own. */
+export function rowsAt(lines: readonly string[], columns: number): number {
+  let rows = 0;
+  for (const line of lines) rows += Math.max(1, Math.ceil(outputWidth(line) / Math.max(1, columns)));
+  return rows;
 }

@@ -2,12 +2,12 @@
 // Arguments and results are model- or tool-produced text: sanitised, folded, cut short.
 
 import { sanitizeForTerminal } from '../stream/sanitize.js';
-import { displayWidth, lastColumns } from './text-width.js';
+import { displayWidth } from './text-width.js';
 
 const ARG_KEYS = ['path', 'file_path', 'filePath', 'file', 'filename', 'command', 'cmd', 'query', 'pattern', 'url', 'name', 'text'];
 
-/** Folds text to one safe line of at most `max` columns. */
-export function oneLine(text: string, max: number): string {
+/** Folds text to one safe line of at most `max` columns (no limit by default). */
+export function oneLine(text: string, max = Infinity): string {
   const line = sanitizeForTerminal(text).replace(/\s+/g, ' ').trim();
   if (displayWidth(line) <= max) return line;
   // keep the start: a path or command reads from the left
@@ -49,11 +49,6 @@ export function describeResult(content: string, isError: boolean, max = 60): str
   if (lines.length === 0) return 'done';
   if (lines.length === 1) return oneLine(lines[0] ?? '', max);
   return `${lines.length} lines`;
-}
-
-/** Keeps the end of a long value (for the live view of a running call). */
-export function tailOf(text: string, max: number): string {
-  return displayWidth(text) <= max ? text : `…${lastColumns(text, max - 1)}`;
 }
 
 export type ToolOutcome = 'done' | 'failed' | 'interrupted';

@@ -15,7 +15,7 @@ import { MarkdownRenderer, type CodeHighlighter } from './markdown.js';
 import { promptLines, replayLines } from './replay.js';
 import { displayWidth, lastColumns, wrapRows } from './text-width.js';
 import type { Theme } from './theme.js';
-import { describeArguments, describeResult, toolLine, type ToolOutcome } from './tool-summary.js';
+import { describeArguments, describeResult, oneLine, toolLine, type ToolOutcome } from './tool-summary.js';
 
 export type Phase = 'idle' | 'waiting' | 'streaming';
 
@@ -520,6 +520,3 @@ class WordCounter {
   }
 }
 
-function oneLine(text: string): string {
-  return sanitizeForTerminal(text).replace(/\s+/g, ' ').trim();
-}

@@ -121,22 +121,18 @@ export class AgentRunner {
     let inEvent = false;
     const frameMs = this.#options.frameMs ?? FRAME_MS;
     const publishText = this.#options.publishText ?? publish;
-    const text = createCoalescer(
-      (delta) => {
-        if (!current()) return;
-        transcript.text(delta);
-        if (!inEvent) publishText();
-      },
-      { intervalMs: frameMs, leading: true },
-    );
-    const reasoning = createCoalescer(
-      (delta) => {
-        if (!current()) return;
-        transcript.reasoning(delta);
-        if (!inEvent) publishText();
-      },
-      { intervalMs: frameMs, leading: true },
-    );
+    /** Deltas into the transcript a frame at a time (an event shows them with its own publish). */
+    const frames = (into: (delta: string) => void): Coalescer =>
+      createCoalescer(
+        (delta) => {
+          if (!current()) return;
+          into(delta);
+          if (!inEvent) publishText();
+        },
+        { intervalMs: frameMs, leading: true },
+      );
+    const text = frames((delta) => transcript.text(delta));
+    const reasoning = frames((delta) => transcript.reasoning(delta));
     this.#coalescers = [text, reasoning];
 
     const handle = (event: AgentEvent): void => {

@@ -8,7 +8,7 @@ import Output from '../../node_modules/ink/build/output.js';
 import { InputBox } from '../../src/components/InputBox.js';
 import { InputHistory } from '../../src/tui/input-history.js';
 import { fastOutput, type InkOutputOperation } from '../../src/tui/ink-output.js';
-import { outputWidth } from '../../src/tui/terminal-output.js';
+import { outputWidth } from '../../src/tui/text-width.js';
 
 // eslint-disable-next-line no-control-regex
 const SEQUENCES = /\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;

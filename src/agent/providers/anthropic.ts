@@ -28,6 +28,7 @@ import type {
 } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
 import type { SseMessage } from '../../stream/sse-decode.js';
+import { parseToolArguments } from '../tools.js';
 import { classifyError, withoutKey } from './errors.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, type TransportState } from './transport.js';
@@ -485,16 +486,7 @@ function assistantBlocks(message: AssistantMessage): ContentBlockParam[] | undef
   }
   if (message.content) blocks.push(textBlock(message.content));
   for (const call of message.toolCalls) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArguments(call.arguments) });
+    blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolArguments(call.arguments) ?? {} });
   }
   return blocks;
-}
-
-function parseArguments(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

@@ -14,19 +14,13 @@ export function nodeBodyChunks(body: IncomingMessage): AsyncIterator<Uint8Array>
   let failure: unknown;
   let waiting: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (err: unknown) => void } | undefined;
 
+  /** The body ended or failed: a reader waiting (the queue is then empty) learns it. */
   const settle = (): void => {
     const reader = waiting;
     if (reader === undefined) return;
-    if (queue.length > 0) {
-      waiting = undefined;
-      reader.resolve({ done: false, value: queue.shift()! });
-    } else if (failure !== undefined) {
-      waiting = undefined;
-      reader.reject(failure);
-    } else if (ended) {
-      waiting = undefined;
-      reader.resolve({ done: true, value: undefined });
-    }
+    waiting = undefined;
+    if (failure !== undefined) reader.reject(failure);
+    else reader.resolve({ done: true, value: undefined });
   };
 
   body.on('data', (chunk: Buffer) => {

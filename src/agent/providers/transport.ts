@@ -12,8 +12,6 @@ export interface TransportState {
   tripped?: WatchdogTrip;
   /** The body of a streaming request that came back as plain JSON (read in full). */
   jsonInsteadOfStream?: string;
-  /** True once any byte of a response body arrived. */
-  receivedBody: boolean;
 }
 
 export interface Transport {
@@ -34,7 +32,7 @@ export interface TransportOptions {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  const state: TransportState = { receivedBody: false };
+  const state: TransportState = {};
   const direct = new WeakMap<Response, AsyncIterator<Uint8Array>>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -98,7 +96,6 @@ export function createTransport(options: TransportOptions): Transport {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) parts.push(next.value);
       phase = 'over';
       state.jsonInsteadOfStream = Buffer.concat(parts).toString('utf8');
-      state.receivedBody = true;
       return new Response('', { status: response.status, headers: { 'content-type': 'text/event-stream' } });
     }
 
@@ -118,7 +115,6 @@ export function createTransport(options: TransportOptions): Transport {
         }
         if (phase === 'waiting') {
           phase = 'body';
-          state.receivedBody = true;
           watch(
             options.stallTimeoutMs,
             () => (phase === 'body' ? options.stallTimeoutMs - (performance.now() - lastByteAt) : undefined),

@@ -108,10 +108,6 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^(?:${sources.join('|')})$`);
 }
 
-export function hasGlobSyntax(text: string): boolean {
-  return /[*?[{]/.test(text);
-}
-
 export interface PathMatcher {
   (relativePath: string): boolean;
 }
