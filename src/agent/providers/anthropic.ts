@@ -31,12 +31,9 @@ import type { SseMessage } from '../../stream/sse-decode.js';
 import { parseToolArguments } from '../tools.js';
 import { classifyError, withoutKey } from './errors.js';
 import { sseBatches } from './sse-body.js';
-import { createTransport, type TransportState } from './transport.js';
+import { createTransport, SDK_TIMEOUT_MS, type TransportState } from './transport.js';
 
 const DEFAULT_MAX_TOKENS = 8192;
-// The transport's first-byte and stall watchdogs own timing. The SDK's own timeout must never
-// fire first, and must stay below setTimeout's 2^31-1 ms ceiling (above it Node fires at once).
-const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 // A custom base URL (a proxy, a local server) may need no key, but the SDK refuses to send a
 // request without one.
 const PLACEHOLDER_KEY = 'hermes-no-key';
@@ -52,10 +49,7 @@ export function createAnthropicProvider(connection: ProviderConnection): Provide
 }
 
 async function* streamAnthropic(connection: ProviderConnection, request: ProviderRequest): AsyncGenerator<StreamEvent> {
-  const transport = createTransport({
-    stallTimeoutMs: connection.stallTimeoutMs,
-    firstByteTimeoutMs: connection.firstByteTimeoutMs,
-  });
+  const transport = createTransport(connection);
   const message = emptyAssistantMessage();
   const fail = (err: unknown): StreamEvent => ({
     type: 'error',

@@ -182,10 +182,7 @@ class Turn {
 }
 
 async function* streamResponse(connection: ProviderConnection, request: ProviderRequest): AsyncGenerator<StreamEvent> {
-  const transport = createTransport({
-    stallTimeoutMs: connection.stallTimeoutMs,
-    firstByteTimeoutMs: connection.firstByteTimeoutMs,
-  });
+  const transport = createTransport(connection);
   const { signal } = request;
   const turn = new Turn(transport.state, signal, connection.apiKey);
   const message = turn.message;

@@ -2,13 +2,7 @@
 
 import OpenAI from 'openai';
 import type { ProviderConnection } from '../types.js';
-import type { Transport } from './transport.js';
-
-/**
- * The SDK's own request timeout, set far out of the way: the transport's first-byte and stall
- * watchdogs own timing. It stays below setTimeout's 2^31-1 ms limit, past which Node fires at once.
- */
-export const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+import { SDK_TIMEOUT_MS, type Transport } from './transport.js';
 
 /** Local servers (Ollama, llama.cpp, LM Studio) take any key but the SDK insists on one. */
 export const PLACEHOLDER_API_KEY = 'no-key';

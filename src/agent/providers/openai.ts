@@ -92,10 +92,7 @@ async function* streamChat(
     let completion: ChatCompletion | undefined;
     for (;;) {
       transport?.dispose();
-      transport = createTransport({
-        stallTimeoutMs: connection.stallTimeoutMs,
-        firstByteTimeoutMs: connection.firstByteTimeoutMs,
-      });
+      transport = createTransport(connection);
       try {
         const client = createOpenAIClient(connection, transport);
         if (request.stream) {

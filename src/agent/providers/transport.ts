@@ -7,6 +7,12 @@ import { canSendNatively, nodeRequest } from './node-request.js';
 
 export type WatchdogTrip = 'first_byte' | 'stall';
 
+/**
+ * The SDKs' own request timeout, set far out of the way: the transport's first-byte and stall
+ * watchdogs own timing. It stays below setTimeout's 2^31-1 ms limit, past which Node fires at once.
+ */
+export const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
 export interface TransportState {
   /** Set when a watchdog aborted the request. */
   tripped?: WatchdogTrip;
