@@ -1,5 +1,5 @@
 // Replays every recorded Anthropic stream byte for byte over real HTTP through the real SDK
-// and the adapter, and checks the assembled answer against shared/fixtures/streams/SOURCES.md.
+// and the adapter, and checks the assembled answer against test/fixtures/streams/SOURCES.md.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { createAnthropicProvider } from '../../src/agent/providers/anthropic.js'
 import type { StopReason, StreamEvent, Usage } from '../../src/agent/types.js';
 import { splitBytes, startLoopback, type LoopbackServer } from '../support/loopback.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/streams/anthropic/', import.meta.url);
+const FIXTURES = new URL('../fixtures/streams/anthropic/', import.meta.url);
 
 interface Expected {
   text: string;

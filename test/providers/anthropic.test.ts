@@ -295,7 +295,7 @@ describe('anthropic adapter: whole answers', () => {
 
 describe('anthropic adapter: history replay', () => {
   it('sends back the thinking block with its signature, the tool_use block and the tool_result', async () => {
-    const recorded = readFileSync(new URL('../../../shared/fixtures/streams/anthropic/thinking-then-tool-use.sse', import.meta.url));
+    const recorded = readFileSync(new URL('../fixtures/streams/anthropic/thinking-then-tool-use.sse', import.meta.url));
     const s = await serve([
       { kind: 'stream', chunks: [recorded] },
       { kind: 'stream', chunks: [anthropicTextSse(['It is ', 'sunny.'])] },

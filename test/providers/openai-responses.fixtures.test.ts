@@ -7,7 +7,7 @@ import { createOpenAIResponsesProvider } from '../../src/agent/providers/openai-
 import type { ProviderError, StreamEvent, Usage } from '../../src/agent/types.js';
 import { splitBytes, startLoopback, type LoopbackServer } from '../support/loopback.js';
 
-const DIR = new URL('../../../shared/fixtures/streams/openai-responses/', import.meta.url);
+const DIR = new URL('../fixtures/streams/openai-responses/', import.meta.url);
 
 interface Expected {
   text: string;
@@ -22,7 +22,7 @@ interface Expected {
 const QUOTA_MESSAGE =
   'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
 
-// Values copied from /work/shared/fixtures/streams/SOURCES.md (openai-responses sections).
+// Values copied from test/fixtures/streams/SOURCES.md (openai-responses sections).
 const EXPECTED: Record<string, Expected> = {
   'text.sse': {
     text: 'The current temperature in Florence, Italy is 40°C.',

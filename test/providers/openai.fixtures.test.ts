@@ -7,7 +7,7 @@ import { createOpenAIProvider } from '../../src/agent/providers/openai.js';
 import type { AssistantMessage, ProviderError, StopReason, StreamEvent, Usage } from '../../src/agent/types.js';
 import { splitBytes, startLoopback, type LoopbackServer } from '../support/loopback.js';
 
-const DIR = new URL('../../../shared/fixtures/streams/openai-chat/', import.meta.url);
+const DIR = new URL('../fixtures/streams/openai-chat/', import.meta.url);
 
 interface Expected {
   text: string;
@@ -20,7 +20,7 @@ interface Expected {
   error?: Pick<ProviderError, 'kind' | 'message'>;
 }
 
-// Values copied from /work/shared/fixtures/streams/SOURCES.md (openai-chat sections).
+// Values copied from test/fixtures/streams/SOURCES.md (openai-chat sections).
 const EXPECTED: Record<string, Expected> = {
   'text-with-usage.sse': {
     text: "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I recommend checking a reliable weather website or a weather app.",

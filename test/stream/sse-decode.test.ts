@@ -54,7 +54,7 @@ describe('SseDecoder', () => {
   });
 
   it('decodes every recorded stream exactly as a line-by-line reading does', () => {
-    const dir = new URL('../../../shared/fixtures/streams/', import.meta.url);
+    const dir = new URL('../fixtures/streams/', import.meta.url);
     for (const folder of ['openai-chat', 'anthropic', 'openai-responses']) {
       for (const name of fs.readdirSync(new URL(`${folder}/`, dir)).filter((f) => f.endsWith('.sse'))) {
         const text = fs.readFileSync(new URL(`${folder}/${name}`, dir), 'utf8');

@@ -1,5 +1,5 @@
 // Anthropic Messages wire bodies for loopback tests, shaped like the recorded streams in
-// shared/fixtures/streams/anthropic: `event:` lines, a ping after the first block start,
+// test/fixtures/streams/anthropic: `event:` lines, a ping after the first block start,
 // cumulative usage in message_delta, message_stop as the end marker.
 // The *Frames variants return one string per SSE event, for tests that send events one by one
 // (slow streams, a stall after some events); the *Sse variants join them into one body.

@@ -1,5 +1,5 @@
 // OpenAI Chat Completions wire bodies for loopback tests, shaped like the recorded streams in
-// shared/fixtures/streams/openai-chat: a role chunk with `content: ""`, one chunk per token, a
+// test/fixtures/streams/openai-chat: a role chunk with `content: ""`, one chunk per token, a
 // finish chunk with an empty delta, the `choices: []` usage chunk (stream_options.include_usage),
 // then `data: [DONE]`.
 // The *Frames variants return one string per SSE frame, for tests that send frames one by one
