@@ -113,13 +113,21 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
       env: { ANTHROPIC_BASE_URL: server.origin, ANTHROPIC_API_KEY: 'sk-ant-e2e-test-key-0123456789' },
     });
     await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
-    for (const question of ['first', 'second']) {
+    let lines: string[] = [];
+    const count = (test: (line: string) => boolean) => lines.filter(test).length;
+    for (const [round, question] of ['first', 'second'].entries()) {
       await hermes.type(question);
       await hermes.key('Enter');
-      await hermes.waitForScreen((s) => s.includes('Row 30 of the answer.') && s.includes('ask anything'), `the answer to ${question}`);
+      // The first answer's last row is still on the screen when the second starts: wait for
+      // this round's last row in the scrollback, not for the row on the screen.
+      const start = Date.now();
+      for (;;) {
+        lines = (await hermes.scrollback(true)).split('\n');
+        if (count((line) => line === 'Row 30 of the answer.') === round + 1 && (await hermes.screen()).includes('ask anything')) break;
+        if (Date.now() - start > 10_000) throw new Error(`timed out waiting for the answer to ${question}; the scrollback shows:\n${lines.join('\n')}`);
+        await sleep(30);
+      }
     }
-    const lines = (await hermes.scrollback(true)).split('\n');
-    const count = (test: (line: string) => boolean) => lines.filter(test).length;
     // the warning, once per request, whole, on lines of its own
     expect(count((line) => line === "The model 'claude-sonnet-4-5' is deprecated and will reach end-of-life on November 30th, 2026")).toBe(2);
     // every row of both answers once, untouched; the prompt and the status line once
