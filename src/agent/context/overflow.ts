@@ -1,0 +1,21 @@
+// A request the model's context window cannot hold, as each server words it. Recognised before
+// any other handling of a 400: repeating it without stream_options or streaming cannot help.
+
+import type { ProviderError } from '../types.js';
+
+const OVERFLOW_PATTERNS: readonly RegExp[] = [
+  /context_length_exceeded/i, // OpenAI's error code
+  /maximum context length/i, // OpenAI, vLLM: "This model's maximum context length is 8192 tokens"
+  /prompt is too long/i, // Anthropic: "prompt is too long: 215000 tokens > 200000 maximum"
+  /exceeds? the (available )?context (size|window|length)/i, // llama.cpp, LM Studio
+  /context window (is )?(full|exceeded)/i,
+  /input (is )?too long/i, // Responses API, Bedrock
+  /too many (input )?tokens/i,
+  /reduce the length of the (messages|prompt)/i,
+  /requested \d+ tokens.*context/i, // Groq, OpenRouter
+];
+
+export function isContextOverflow(error: Pick<ProviderError, 'kind' | 'message' | 'status'>): boolean {
+  if (error.kind !== 'bad_request' && error.kind !== 'stream_error' && error.status !== 413) return false;
+  return OVERFLOW_PATTERNS.some((pattern) => pattern.test(error.message));
+}
