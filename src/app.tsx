@@ -18,7 +18,7 @@ import type { OpenedSession } from './agent/session/open.js';
 import { usageFailure } from './cli/usage-error.js';
 import { ApprovalQueue } from './tui/approvals.js';
 import { ChatSessions } from './tui/chat-sessions.js';
-import { contextWindow } from './tui/context-windows.js';
+import { contextWindow } from './agent/context/known-windows.js';
 import { hideFetch, restoreFetch } from './tui/fetch-switch.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from './tui/format.js';
 import { prepaint } from './tui/prepaint.js';

@@ -20,7 +20,7 @@ import { ApprovalQueue, decisionLine, PROMPT_CHROME_ROWS } from '../tui/approval
 import type { ChatSessions } from '../tui/chat-sessions.js';
 import type { ConsoleLines } from '../tui/console-capture.js';
 import { createConversations, type Conversations } from '../tui/conversations.js';
-import { contextWindow } from '../tui/context-windows.js';
+import { contextWindow } from '../agent/context/known-windows.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from '../tui/format.js';
 import { createLazyHighlighter } from '../tui/highlight.js';
 import { wrapRows } from '../tui/text-width.js';

@@ -4,7 +4,7 @@
 import type { Agent } from '../agent/agent.js';
 import { PROVIDERS, resolveConfig, type Env } from '../agent/config.js';
 import type { ProviderConnection, ProviderId } from '../agent/types.js';
-import { contextWindow } from './context-windows.js';
+import { contextWindow } from '../agent/context/known-windows.js';
 import { clean, formatTokens, keyVariable, urlVariable } from './format.js';
 import { osc52Copy, type SlashCommandContext } from './slash-commands.js';
 

@@ -1,4 +1,4 @@
-// Context window sizes (tokens) of well-known models, for the status line's "context used".
+// Context window sizes (tokens) of well-known models.
 // Matched by the longest known prefix of the model name, after any "vendor/" prefix
 // (OpenRouter-style names). Unknown models show no figure rather than a guess.
 
