@@ -3,6 +3,8 @@
 // nothing of wire formats (providers) or of how anything is displayed (front ends).
 
 import { DEFAULT_MAX_TURNS } from './config.js';
+import { CompactionError, type Compaction, type Compactor } from './context/compactor.js';
+import { isContextOverflow, windowFromOverflow } from './context/overflow.js';
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
 import { DEFAULT_RETRY, retryDelay, sleep, type RetryPolicy } from './retry.js';
@@ -39,6 +41,12 @@ export interface AgentOptions {
    * answer in flight.
    */
   onMessage?: (message: ChatMessage) => void;
+  /** Keeps the conversation inside the model's context window; absent: no compaction. */
+  compactor?: Compactor;
+  /** The model that writes compaction summaries (config compaction.model); default: the agent's. */
+  compactionModel?: string;
+  /** Called with every compaction, before the next request: a session store records it. */
+  onCompaction?: (compaction: Compaction) => void;
   /** Where provider adapters come from; tests and alternative front ends may swap it. */
   providerFactory?: (id: ProviderId, connection: ProviderConnection) => Promise<Provider>;
 }
@@ -117,6 +125,15 @@ export class Agent {
     });
 
     for (let turn = 1; ; turn++) {
+      const compactor = this.options.compactor;
+      if (compactor?.needed(this.history, this.options.system, this.toolDefinitions())) {
+        const failure = yield* this.compactHistory(signal, {});
+        if (failure) {
+          yield { type: 'error', error: failure, partial: false };
+          yield finish(signal.aborted ? 'interrupted' : 'error', { error: failure });
+          return;
+        }
+      }
       const outcome = yield* this.request(turn, signal, runUsage);
 
       if (outcome.kind === 'aborted') {
@@ -160,6 +177,7 @@ export class Agent {
   /** One model request, with retries and the streaming fallback. */
   private async *request(turn: number, signal: AbortSignal, runUsage: Usage): AsyncGenerator<AgentEvent, RequestOutcome> {
     let stream = this.options.stream ?? true;
+    let compactedForOverflow = false;
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) return { kind: 'aborted', message: emptyAssistantMessage() };
       yield { type: 'request_start', turn, attempt };
@@ -182,11 +200,12 @@ export class Agent {
         return { kind: 'error', message: shown, error, visible: false };
       }
 
+      const sentMessages = this.history.length;
       const events = provider.stream({
         model: this.options.model,
         system: this.options.system,
         messages: this.history,
-        tools: (this.options.tools ?? NO_TOOLS).definitions(),
+        tools: this.toolDefinitions(),
         stream,
         maxOutputTokens: this.options.maxOutputTokens,
         signal,
@@ -217,6 +236,7 @@ export class Agent {
           case 'usage':
             addUsage(runUsage, event.usage);
             addUsage(this.usage, event.usage);
+            this.options.compactor?.observe(event.usage, sentMessages);
             yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
             break;
         }
@@ -237,6 +257,15 @@ export class Agent {
       if (last.type === 'done') return { kind: 'done', message: last.message, stopReason: last.stopReason };
 
       const error = last.error;
+      // Too long for the model: compact and send it once more (never in a loop).
+      if (!visible && !compactedForOverflow && this.options.compactor?.enabled && isContextOverflow(error)) {
+        compactedForOverflow = true;
+        this.options.compactor.learnFromOverflow(windowFromOverflow(error.message), this.options.compactor.estimate(this.history, this.options.system, this.toolDefinitions()));
+        const failure = yield* this.compactHistory(signal, { force: true });
+        if (failure) return { kind: 'error', message: shown, error: failure, visible: false };
+        attempt--;
+        continue;
+      }
       if (error.streamingRejected && stream && !visible) {
         stream = false;
         attempt--; // the fallback is not a retry of a failure
@@ -251,6 +280,64 @@ export class Agent {
       yield { type: 'retrying', attempt: attempt + 1, delayMs: delay, reason: error.message };
       if (!(await sleep(delay, signal))) return { kind: 'aborted', message: emptyAssistantMessage() };
     }
+  }
+
+  /**
+   * Compacts the history (see src/agent/context). Yields `compacted`; returns the failure, if
+   * any, as a ProviderError so every front end reports it like any other.
+   */
+  private async *compactHistory(signal: AbortSignal, options: { force?: boolean; focus?: string }): AsyncGenerator<AgentEvent, ProviderError | undefined> {
+    const compactor = this.options.compactor;
+    if (!compactor) return { kind: 'bad_request', retryable: false, message: 'compaction is switched off' };
+    yield { type: 'compacting' };
+    try {
+      const compaction = await compactor.compact(this.history, {
+        system: this.options.system,
+        tools: this.toolDefinitions(),
+        summariser: (system, prompt, summarySignal) => this.summarise(system, prompt, summarySignal),
+        signal,
+        ...options,
+      });
+      this.history.length = 0;
+      this.history.push(...compaction.history);
+      this.options.onCompaction?.(compaction);
+      yield { type: 'compacted', before: compaction.before, after: compaction.after, summarised: compaction.summary !== undefined };
+      return undefined;
+    } catch (err) {
+      if (signal.aborted) return { kind: 'aborted', retryable: false, message: 'interrupted' };
+      const message = err instanceof CompactionError ? err.message : `compaction failed: ${err instanceof Error ? err.message : String(err)}`;
+      return { kind: 'bad_request', retryable: false, message };
+    }
+  }
+
+  /** Compacts on request (/compact [focus]). */
+  compact(focus?: string, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent, ProviderError | undefined> {
+    return this.compactHistory(signal, { force: true, ...(focus ? { focus } : {}) });
+  }
+
+  /** One request without tools that returns the model's text: the compaction summary. */
+  private async summarise(system: string, prompt: string, signal: AbortSignal): Promise<string> {
+    const provider = await this.getProvider();
+    const events = provider.stream({
+      model: this.options.compactionModel ?? this.options.model,
+      system,
+      messages: [{ role: 'user', content: prompt }],
+      tools: [],
+      stream: this.options.stream ?? true,
+      maxOutputTokens: this.options.maxOutputTokens,
+      signal,
+    });
+    const parts: string[] = [];
+    for await (const event of events) {
+      if (event.type === 'text') parts.push(event.delta);
+      else if (event.type === 'usage') addUsage(this.usage, event.usage);
+      else if (event.type === 'error') throw new CompactionError(`compaction failed: ${event.error.message}`);
+    }
+    return parts.join('');
+  }
+
+  private toolDefinitions() {
+    return (this.options.tools ?? NO_TOOLS).definitions();
   }
 
   /** Runs the calls in order. Returns true when interrupted; every call gets a result either way. */

@@ -20,6 +20,10 @@ export type AgentEvent =
   | { type: 'fallback'; reason: string }
   /** The assistant message of one request is complete (text segment closed before tools run). */
   | { type: 'message'; message: AssistantMessage }
+  /** The history is being compacted to fit the context window (a summary request may follow). */
+  | { type: 'compacting' }
+  /** It was: estimated request tokens before and after; summarised: an older part was replaced by a summary. */
+  | { type: 'compacted'; before: number; after: number; summarised: boolean }
   | { type: 'tool_started'; id: string; name: string; arguments: string }
   | { type: 'tool_finished'; id: string; name: string; content: string; isError: boolean }
   | { type: 'interrupted'; message: AssistantMessage }

@@ -283,17 +283,26 @@ describe('OpenAI Chat Completions adapter: server quirks', () => {
 
   it('reports a genuine bad request after one repeat and keeps stream_options for later requests', async () => {
     server = await startLoopback((n) =>
-      n <= 2
-        ? { kind: 'json', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens." } } }
-        : ok(),
+      n <= 2 ? { kind: 'json', status: 400, body: { error: { message: 'Invalid value for temperature: 3 is greater than the maximum of 2.' } } } : ok(),
     );
     const provider = createOpenAIProvider(connect(server));
     const first = failure(await collect(provider.stream(request())));
     expect(first.error).toMatchObject({ kind: 'bad_request', status: 400, retryable: false });
-    expect(first.error.message).toContain('maximum context length');
+    expect(first.error.message).toContain('temperature');
     expect(first.error.streamingRejected).toBeUndefined();
     expect(end(await collect(provider.stream(request()))).type).toBe('done');
     expect(server.requests.map((r) => 'stream_options' in r.json)).toEqual([true, false, true]);
+  });
+
+  it('reports a context overflow at once: the same request without stream_options cannot fit either', async () => {
+    server = await startLoopback([
+      { kind: 'json', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' } } },
+    ]);
+    const provider = createOpenAIProvider(connect(server));
+    const first = failure(await collect(provider.stream(request())));
+    expect(first.error).toMatchObject({ kind: 'bad_request', status: 400 });
+    expect(first.error.message).toContain('maximum context length');
+    expect(server.requests).toHaveLength(1);
   });
 
   it('reports a rejected streaming request as streamingRejected, and answers a stream: false request as one delta', async () => {

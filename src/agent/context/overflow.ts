@@ -19,3 +19,20 @@ export function isContextOverflow(error: Pick<ProviderError, 'kind' | 'message' 
   if (error.kind !== 'bad_request' && error.kind !== 'stream_error' && error.status !== 413) return false;
   return OVERFLOW_PATTERNS.some((pattern) => pattern.test(error.message));
 }
+
+const WINDOW_PATTERNS: readonly RegExp[] = [
+  /maximum context length is (\d+)/i, // OpenAI, vLLM
+  /> ?(\d+) maximum/i, // Anthropic
+  /context (?:size|window|length)(?: of this model)? (?:is |of )?\(?(\d{3,})/i,
+  /n_ctx\D{0,3}(\d+)/i, // llama.cpp's fields, when a message carries them
+  /\(\d+ > (\d+)\)/, // "(15121 > 12000)"
+];
+
+/** The window an overflow error names, when it names one. */
+export function windowFromOverflow(message: string): number | undefined {
+  for (const pattern of WINDOW_PATTERNS) {
+    const tokens = Number(pattern.exec(message)?.[1]);
+    if (Number.isInteger(tokens) && tokens > 0) return tokens;
+  }
+  return undefined;
+}

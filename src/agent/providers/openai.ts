@@ -23,6 +23,7 @@ import type {
 } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
 import { classifyError, serverMessage, withoutKey } from './errors.js';
+import { isContextOverflow } from '../context/overflow.js';
 import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, type Transport, type TransportState } from './transport.js';
@@ -308,6 +309,8 @@ function streamOptionsBlame(err: unknown): 'certain' | 'maybe' | undefined {
   const status = statusOf(err);
   if (status !== 400 && status !== 422 && status !== 501) return undefined;
   if (mentionsStreamOptions(err)) return 'certain';
+  // Too long for the context window: the agent compacts; the same request again cannot help.
+  if (isContextOverflow({ kind: 'bad_request', message: messageOf(err), status })) return undefined;
   if (status === 501 || MENTIONS_STREAMING.test(messageOf(err))) return undefined;
   return 'maybe';
 }
