@@ -130,3 +130,21 @@ describe('context overflow errors', () => {
     expect(isContextOverflow({ kind: 'server', message: 'prompt is too long', status: 500 })).toBe(false);
   });
 });
+
+describe('/context', () => {
+  it('splits the window into system prompt, instructions, tools, messages, tool results and free', async () => {
+    const { contextBreakdown, formatBreakdown } = await import('../../src/agent/context/breakdown.js');
+    const breakdown = contextBreakdown({
+      system: `${'s'.repeat(400)}${'i'.repeat(800)}`,
+      instructions: 'i'.repeat(800),
+      tools: [{ name: 'read_file', description: 'd'.repeat(100), parameters: {} }],
+      history: session(1, 2, 4_000),
+      window: 10_000,
+    });
+    expect(breakdown).toMatchObject({ system: 100, instructions: 200, toolResults: 2_008 });
+    expect(breakdown.free).toBe(10_000 - breakdown.used);
+    const lines = formatBreakdown(breakdown);
+    expect(lines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['system prompt', 'project instructions', 'tool definitions', 'messages', 'tool results', 'free', 'in use']);
+    expect(lines.at(-1)).toContain('of 10,000 tokens');
+  });
+});
