@@ -16,6 +16,7 @@ import {
   type Provider,
   type ProviderConnection,
   type ProviderError,
+  type PromptCache,
   type ProviderId,
   type StopReason,
   type ToolCall,
@@ -41,6 +42,8 @@ export interface AgentOptions {
    * answer in flight.
    */
   onMessage?: (message: ChatMessage) => void;
+  /** Prompt caching (the session id as key, Anthropic's ttl); absent: no cache hints sent. */
+  cache?: PromptCache;
   /** Keeps the conversation inside the model's context window; absent: no compaction. */
   compactor?: Compactor;
   /** The model that writes compaction summaries (config compaction.model); default: the agent's. */
@@ -208,6 +211,7 @@ export class Agent {
         tools: this.toolDefinitions(),
         stream,
         maxOutputTokens: this.options.maxOutputTokens,
+        ...(this.options.cache ? { cache: this.options.cache } : {}),
         signal,
       });
 

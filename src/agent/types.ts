@@ -114,7 +114,16 @@ export interface ProviderRequest {
   /** false: ask for one complete response instead of a stream (--no-stream, or a fallback). */
   stream: boolean;
   maxOutputTokens?: number;
+  /** Prompt caching: the session's key (OpenAI's own API only) and Anthropic's cache lifetime. */
+  cache?: PromptCache;
   signal: AbortSignal;
+}
+
+export interface PromptCache {
+  /** Sent as prompt_cache_key to OpenAI's own API (never to compatible servers). */
+  key?: string;
+  /** Anthropic cache_control ttl (config cache.ttl). */
+  ttl?: '5m' | '1h';
 }
 
 export interface ProviderConnection {

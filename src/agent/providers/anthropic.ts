@@ -5,6 +5,7 @@
 // here is the minimum the normalised stream needs: per event a switch, an append, one yield.
 
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import { withCacheBreakpoints } from './anthropic-cache.js';
 import type {
   ContentBlockParam,
   Message,
@@ -421,7 +422,7 @@ function buildParams(request: ProviderRequest): MessageCreateParamsBase {
       }),
     );
   }
-  return params;
+  return request.cache ? withCacheBreakpoints(params, request.cache.ttl) : params;
 }
 
 /** History in the Messages wire shape. Consecutive user-role turns are merged into one. */

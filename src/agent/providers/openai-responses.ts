@@ -25,7 +25,7 @@ import {
   type Usage,
 } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
-import { createOpenAIClient } from './openai-shared.js';
+import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, type TransportState } from './transport.js';
 
@@ -189,6 +189,7 @@ async function* streamResponse(connection: ProviderConnection, request: Provider
   try {
     const client = createOpenAIClient(connection, transport);
     const body = buildRequest(request);
+    if (request.cache?.key && isOfficialOpenAI(connection)) body.prompt_cache_key = request.cache.key;
 
     if (!request.stream) {
       const response = await client.responses.create({ ...body, stream: false }, { signal });

@@ -249,6 +249,7 @@ interface CommonParams {
   tools?: ChatCompletionTool[];
   max_tokens?: number;
   max_completion_tokens?: number;
+  prompt_cache_key?: string;
 }
 
 function commonParams(request: ProviderRequest, connection: ProviderConnection): CommonParams {
@@ -264,6 +265,8 @@ function commonParams(request: ProviderRequest, connection: ProviderConnection):
     if (isOfficialOpenAI(connection)) params.max_completion_tokens = request.maxOutputTokens;
     else params.max_tokens = request.maxOutputTokens;
   }
+  // Other OpenAI-compatible servers may reject a field they do not know.
+  if (request.cache?.key && isOfficialOpenAI(connection)) params.prompt_cache_key = request.cache.key;
   return params;
 }
 
