@@ -44,6 +44,8 @@ export interface InteractiveOptions {
   session?: SessionChoice;
   /** --tools, --no-tools, --yolo, --allow. */
   tools?: ToolChoices;
+  /** `hermes "question"`: sent as soon as the chat is ready. */
+  firstMessage?: string;
 }
 
 

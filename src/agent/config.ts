@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { contextWindowValue, validateConversationConfig, type CompactionFileConfig, type ConversationFileConfig } from './conversation-config.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -39,10 +40,11 @@ export class ConfigError extends Error {
 export interface ProviderFileConfig {
   model?: string;
   baseURL?: string;
+  contextWindow?: number;
 }
 
 /** What config.json may hold. Unknown keys are ignored (later versions may add some). */
-export interface FileConfig {
+export interface FileConfig extends ConversationFileConfig {
   provider?: ProviderId;
   model?: string;
   baseURL?: string;
@@ -62,6 +64,10 @@ export interface ConfigFlags {
   model?: string;
   baseURL?: string;
   system?: string;
+  /** --append-system: added to the system prompt (built-in or replaced). */
+  appendSystem?: string;
+  /** --no-instructions: leave AGENTS.md / CLAUDE.md out. */
+  noInstructions?: boolean;
   stream?: boolean;
   maxTurns?: number;
   /** Seconds. */
@@ -89,6 +95,14 @@ export interface ResolvedConfig {
   configPath: string;
   /** The folder for config, sessions and history. */
   home: string;
+  /** Added to the system prompt (--append-system, config appendSystem). */
+  appendSystem?: string;
+  /** false: no project instructions (--no-instructions). */
+  instructions: boolean;
+  /** The window configured for this provider's model (its section, then the top level). */
+  contextWindow?: number;
+  compaction: CompactionFileConfig;
+  cacheTtl?: '5m' | '1h';
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -164,7 +178,7 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     }
   }
 
-  const out: FileConfig = {};
+  const out: FileConfig = validateConversationConfig(data, bad);
   if (data.provider !== undefined) {
     if (typeof data.provider !== 'string' || !isProvider(data.provider)) throw bad('provider', `one of ${PROVIDERS.join(', ')}`, data.provider);
     out.provider = data.provider;
@@ -210,6 +224,7 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
       }
       sub.baseURL = section.baseURL;
     }
+    if (section.contextWindow !== undefined) sub.contextWindow = contextWindowValue(`${provider}.contextWindow`, section.contextWindow, bad);
     for (const key of ['apiKey', 'api_key', 'key']) {
       if (key in section) {
         throw new ConfigError(`the config file ${file} has "${provider}.${key}": API keys are read from the environment only; remove it from the file`);
@@ -264,6 +279,8 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const stallTimeoutMs = Math.round(stallSeconds * 1000);
   const firstByteTimeoutMs = Math.max(MIN_FIRST_BYTE_TIMEOUT_S * 1000, 5 * stallTimeoutMs);
 
+  const contextWindow = section.contextWindow ?? (topLevelApplies ? fromFile.contextWindow : undefined);
+
   const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY]
     .map((value) => value?.trim())
     // A one- or two-character "key" would turn every redaction into noise; real keys are long.
@@ -283,6 +300,11 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     secrets,
     configPath: file,
     home: hermesHome(env, cwd),
+    ...(flags.appendSystem ?? fromFile.appendSystem ? { appendSystem: flags.appendSystem ?? fromFile.appendSystem } : {}),
+    instructions: !flags.noInstructions,
+    ...(contextWindow !== undefined ? { contextWindow } : {}),
+    compaction: fromFile.compaction ?? {},
+    ...(fromFile.cache?.ttl ? { cacheTtl: fromFile.cache.ttl } : {}),
   };
 }
 

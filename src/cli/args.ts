@@ -10,10 +10,14 @@ export type OutputFormat = 'text' | 'json' | 'stream-json';
 
 export interface CliFlags {
   prompt?: string;
+  /** `hermes "question"`: the interactive chat starts with this message. */
+  firstMessage?: string;
   model?: string;
   provider?: ProviderId;
   baseURL?: string;
   system?: string;
+  appendSystem?: string;
+  noInstructions?: boolean;
   /** false after --no-stream; undefined when the flag was not given. */
   stream?: boolean;
   outputFormat?: OutputFormat;
@@ -51,6 +55,7 @@ export const MODEL_FLAGS = {
   '--base-url': 'baseURL',
   '-s': 'system',
   '--system': 'system',
+  '--append-system': 'appendSystem',
   '--max-turns': 'maxTurns',
   '--stall-timeout': 'stallTimeout',
   '--allow': 'allow',
@@ -59,7 +64,7 @@ export const MODEL_FLAGS = {
 export type ModelFlag = (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS];
 
 type ValueOption = ModelFlag | 'prompt' | 'outputFormat' | 'resume';
-type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools';
+type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools' | 'noInstructions';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   ...MODEL_FLAGS,
@@ -81,11 +86,13 @@ const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
   '--no-session': 'noSession',
   '--yolo': 'yolo',
   '--no-tools': 'noTools',
+  '--no-instructions': 'noInstructions',
 };
 
 export function parseArgs(argv: readonly string[]): CliFlags {
   const flags: CliFlags = {};
-  for (const { name, value } of scanFlags(argv, { values: VALUE_OPTIONS, booleans: BOOLEAN_OPTIONS }, { positional })) {
+  const words: string[] = [];
+  for (const { name, value } of scanFlags(argv, { values: VALUE_OPTIONS, booleans: BOOLEAN_OPTIONS }, { positional, words })) {
     if (value === undefined) {
       const boolean = BOOLEAN_OPTIONS[name]!;
       if (boolean === 'noStream') flags.stream = false;
@@ -93,6 +100,10 @@ export function parseArgs(argv: readonly string[]): CliFlags {
     } else {
       setValue(flags, VALUE_OPTIONS[name]!, name, value);
     }
+  }
+  if (words.length > 0) {
+    if (flags.prompt !== undefined) throw positional(words[0]!);
+    flags.firstMessage = words.join(' ');
   }
   checkCombinations(flags);
   return flags;
@@ -115,7 +126,7 @@ function nameList(value: string, name: string): string[] {
 
 function positional(word: string): UsageError {
   const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
-  return new UsageError(`unexpected argument '${shown}'; pass the prompt with -p "..."`);
+  return new UsageError(`unexpected argument '${shown}' after -p: quote the prompt as one argument`);
 }
 
 function setValue(flags: CliFlags, option: ValueOption, name: string, value: string): void {
@@ -143,6 +154,7 @@ export function setModelFlag(flags: ConfigFlags & { allow?: string[]; tools?: st
   switch (option) {
     case 'model':
     case 'system':
+    case 'appendSystem':
       if (value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
       flags[option] = value;
       return;

@@ -1,5 +1,5 @@
 // The grammar both `hermes` and `hermes serve` share: `-x value`, `--long value`,
-// `--long=value`, boolean flags, `--` ending the options, and no plain words. Each command keeps
+// `--long=value`, boolean flags, `--` ending the options, plain words where a command takes them. Each command keeps
 // its own table of flags and turns the scanned pairs into its own settings.
 
 import { UsageError } from './usage-error.js';
@@ -16,8 +16,10 @@ export interface ScannedFlag {
 }
 
 export interface ScanWording {
-  /** The error for a plain word (hermes takes the prompt with -p; serve takes none). */
+  /** The error for a plain word (serve takes none). */
   positional(word: string): UsageError;
+  /** Takes plain words instead of refusing them (hermes: the chat's first message). */
+  words?: string[];
   /** e.g. " for hermes serve", appended to "unknown option '--x'". */
   unknownSuffix?: string;
 }
@@ -32,10 +34,16 @@ export function scanFlags(argv: readonly string[], table: FlagTable, wording: Sc
     const arg = argv[i]!;
     if (arg === '--') {
       const rest = argv[i + 1];
-      if (rest !== undefined) throw wording.positional(rest);
+      if (rest === undefined) break;
+      if (!wording.words) throw wording.positional(rest);
+      wording.words.push(...argv.slice(i + 1));
       break;
     }
-    if (!arg.startsWith('-') || arg === '-') throw wording.positional(arg);
+    if (!arg.startsWith('-') || arg === '-') {
+      if (!wording.words) throw wording.positional(arg);
+      wording.words.push(arg);
+      continue;
+    }
 
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq === -1 ? arg : arg.slice(0, eq);

@@ -53,8 +53,10 @@ async function start(flags: CliFlags): Promise<number> {
     // The TUI (React, Ink) is loaded only here, never on the one-shot path.
     const { runInteractive } = await import('../app.js');
     // Unknown tool names and --resume ids are reported there, before the TUI opens.
-    return runInteractive(config, { session: sessionChoice(flags), tools: flags });
+    return runInteractive(config, { session: sessionChoice(flags), tools: flags, ...(flags.firstMessage ? { firstMessage: flags.firstMessage } : {}) });
   }
+  // Without a terminal there is no chat to start: `hermes "question"` answers it like -p.
+  if (flags.prompt === undefined && flags.firstMessage !== undefined) flags.prompt = flags.firstMessage;
 
   // Configuration first: a missing key fails at once, before waiting for a slow pipe.
   const config = resolveConfig({ flags, env });

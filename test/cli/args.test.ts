@@ -67,8 +67,16 @@ describe('parseArgs', () => {
     expect(usageError(['--bogus=1']).message).toBe("unknown option '--bogus'");
   });
 
-  it('says to use -p for positional words', () => {
-    expect(usageError(['what', 'is', 'this']).message).toBe(`unexpected argument 'what'; pass the prompt with -p "..."`);
+  it('takes plain words as the first message of the chat, and refuses them beside -p', () => {
+    expect(parseArgs(['what is this?'])).toEqual({ firstMessage: 'what is this?' });
+    expect(parseArgs(['what', 'is', 'this', '-m', 'x'])).toEqual({ firstMessage: 'what is this', model: 'x' });
+    expect(parseArgs(['--', '-rf', 'means?'])).toEqual({ firstMessage: '-rf means?' });
+    expect(usageError(['-p', 'a', 'b']).message).toBe(`unexpected argument 'b' after -p: quote the prompt as one argument`);
+  });
+
+  it('reads --append-system and --no-instructions', () => {
+    expect(parseArgs(['--append-system', 'Answer in French.', '--no-instructions'])).toEqual({ appendSystem: 'Answer in French.', noInstructions: true });
+    expect(usageError(['--append-system', ' ']).message).toBe('--append-system needs a non-empty value');
   });
 
   it('reports a missing value, also when the next word is another option', () => {
@@ -94,7 +102,7 @@ describe('parseArgs', () => {
   });
 
   it('keeps every message on one line', () => {
-    for (const argv of [['--bogus'], ['x'], ['-p'], ['--max-turns', 'x'], ['--base-url', 'x']]) {
+    for (const argv of [['--bogus'], ['-p', 'x', 'y'], ['-p'], ['--max-turns', 'x'], ['--base-url', 'x']]) {
       expect(usageError(argv).message).not.toContain('\n');
     }
   });

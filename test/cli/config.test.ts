@@ -264,3 +264,27 @@ describe('API keys and environment errors', () => {
     expect(configError({ env: env({ OPENAI_BASE_URL: 'localhost:1' }) }).message).toMatch(/^OPENAI_BASE_URL must be/);
   });
 });
+
+describe('a conversation that lasts: config keys', () => {
+  it('reads appendSystem, contextWindow (a provider section first), compaction and cache', () => {
+    writeFile({ appendSystem: 'Answer in French.', contextWindow: 16_384, anthropic: { contextWindow: 100_000 }, compaction: { enabled: false, threshold: 0.7, model: 'small' }, cache: { ttl: '1h' } });
+    const openai = resolve();
+    expect(openai).toMatchObject({ appendSystem: 'Answer in French.', contextWindow: 16_384, compaction: { enabled: false, threshold: 0.7, model: 'small' }, cacheTtl: '1h', instructions: true });
+    expect(resolve({ env: env({ ANTHROPIC_API_KEY: 'sk-ant-0123456789' }), flags: { provider: 'anthropic' } }).contextWindow).toBe(100_000);
+    expect(resolve({ flags: { appendSystem: 'flag wins', noInstructions: true } })).toMatchObject({ appendSystem: 'flag wins', instructions: false });
+  });
+
+  it('names the key of a bad value', () => {
+    for (const [content, key] of [
+      [{ contextWindow: 0 }, 'contextWindow'],
+      [{ openai: { contextWindow: 'big' } }, 'openai.contextWindow'],
+      [{ compaction: { threshold: 2 } }, 'compaction.threshold'],
+      [{ compaction: { enabled: 'yes' } }, 'compaction.enabled'],
+      [{ cache: { ttl: '10m' } }, 'cache.ttl'],
+      [{ appendSystem: 3 }, 'appendSystem'],
+    ] as const) {
+      writeFile(content);
+      expect(() => resolve()).toThrow(`bad value for "${key}"`);
+    }
+  });
+});
