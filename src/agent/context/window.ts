@@ -31,14 +31,30 @@ export interface WindowQuery {
 const VENDOR_HOSTS = ['api.openai.com', 'api.anthropic.com'];
 
 export async function resolveContextWindow(query: WindowQuery): Promise<ContextWindow> {
-  if (query.configured !== undefined && query.configured > 0) return { tokens: Math.floor(query.configured), source: 'config' };
-  const fromEnv = Number(query.env?.HERMES_CONTEXT_WINDOW);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return { tokens: fromEnv, source: 'environment' };
-  const known = knownWindow(query.model);
+  const chosen = chosenWindow(query);
+  if (chosen) return chosen;
   if (query.baseURL && !isVendor(query.baseURL)) {
     const served = await (query.askServer ?? serverContextWindow)(query.baseURL, query.model);
     if (served !== undefined) return { tokens: served, source: 'server' };
   }
+  return fromTable(query);
+}
+
+/** The window known without asking the server (the figure to start with). */
+export function knownContextWindow(query: WindowQuery): ContextWindow {
+  return chosenWindow(query) ?? fromTable(query);
+}
+
+/** What the user set: config, then the environment. */
+function chosenWindow(query: WindowQuery): ContextWindow | undefined {
+  if (query.configured !== undefined && query.configured > 0) return { tokens: Math.floor(query.configured), source: 'config' };
+  const fromEnv = Number(query.env?.HERMES_CONTEXT_WINDOW);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return { tokens: fromEnv, source: 'environment' };
+  return undefined;
+}
+
+function fromTable(query: WindowQuery): ContextWindow {
+  const known = knownWindow(query.model);
   if (known !== undefined) return { tokens: known, source: 'table' };
   return {
     tokens: DEFAULT_CONTEXT_WINDOW,
