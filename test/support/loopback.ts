@@ -70,6 +70,13 @@ export async function startLoopback(script: Step[] | ((n: number, req: RecordedR
   const sockets = new Set<import('node:net').Socket>();
 
   const server = http.createServer((req, res) => {
+    // hermes asks local servers for their context window; a scripted model server has none to
+    // give, and those questions are not part of any script.
+    if (isWindowProbe(req.method ?? '', req.url ?? '')) {
+      req.resume();
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -153,4 +160,10 @@ async function play(step: Step, res: http.ServerResponse, record: RecordedReques
   }
   if (step.hang) return;
   res.end();
+}
+
+/** The addresses hermes asks for a model's context window (src/agent/context/server-window.ts). */
+export function isWindowProbe(method: string, url: string): boolean {
+  const path = url.split('?', 1)[0]!;
+  return path === '/props' || path === '/api/show' || path.startsWith('/api/v0/models') || (method === 'GET' && path.endsWith('/models'));
 }
