@@ -65,6 +65,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
           model: config.model,
           provider: config.provider,
           streaming: options.outputFormat === 'stream-json',
+          ...(options.session?.session ? { sessionId: options.session.session.id } : {}),
         });
 
   let interrupts = 0;

@@ -1,7 +1,8 @@
 // The machine-readable formats. `json`: one object once the run is over. `stream-json`: one
 // object per line as things happen, then a `result` line shaped like the `json` object.
 // Text is passed on exactly as it arrived (JSON escapes every control character); it is never
-// re-sliced, so the deltas of a stream-json run join to exactly the result's `text`.
+// re-sliced, so the deltas of a stream-json run join to exactly the result's `turns`, and the
+// last turn is its `text` (the answer, without the "let me look" of the turns before it).
 
 import type { AgentEvent, RunResult } from '../agent/events.js';
 import type { ProviderId, ToolCall } from '../agent/types.js';
@@ -16,10 +17,15 @@ export interface JsonRendererOptions {
   provider: ProviderId;
   /** true: stream-json. */
   streaming: boolean;
+  /** The session the run was stored in (absent with --no-session). */
+  sessionId?: string;
 }
 
 export interface JsonResult {
+  /** The answer: the text of the last model turn that had any. */
   text: string;
+  /** The text of each model turn that had any, in order. */
+  turns: string[];
   reasoning: string;
   toolCalls: ToolCall[];
   usage: RunResult['usage'];
@@ -27,12 +33,14 @@ export interface JsonResult {
   provider: ProviderId;
   stopReason: string | null;
   status: RunResult['status'];
+  sessionId?: string;
   error?: { kind: string; message: string; status?: number };
 }
 
 export function createJsonRenderer(options: JsonRendererOptions): Renderer {
   const { writer, secrets } = options;
-  const text: string[] = [];
+  /** One list of deltas per model turn; a turn that called tools is closed. */
+  const turns: string[][] = [[]];
   const reasoning: string[] = [];
   const toolCalls: ToolCall[] = [];
   const line = (value: unknown): void => writer.out(`${JSON.stringify(value)}\n`);
@@ -42,7 +50,7 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
     event(event: AgentEvent): void {
       switch (event.type) {
         case 'text':
-          text.push(event.delta);
+          turns.at(-1)!.push(event.delta);
           emit({ type: 'text', delta: event.delta });
           break;
         case 'reasoning':
@@ -72,6 +80,12 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
         case 'fallback':
           emit({ type: 'fallback', reason: redactSecrets(event.reason, secrets) });
           break;
+        case 'message':
+          if (event.message.toolCalls.length > 0 && turns.at(-1)!.length > 0) turns.push([]);
+          break;
+        case 'compacted':
+          emit({ type: 'compacted', before: event.before, after: event.after, summarised: event.summarised });
+          break;
         case 'interrupted':
           emit({ type: 'interrupted' });
           break;
@@ -83,9 +97,11 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
       }
     },
     finish(result: RunResult): void {
+      const texts = turns.map((parts) => parts.join('')).filter((turn) => turn !== '');
       const out: JsonResult & { type?: 'result' } = {
         ...(options.streaming ? { type: 'result' as const } : {}),
-        text: text.join(''),
+        text: texts.at(-1) ?? '',
+        turns: texts,
         reasoning: reasoning.join(''),
         toolCalls,
         usage: result.usage,
@@ -93,6 +109,7 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
         provider: options.provider,
         stopReason: result.stopReason ?? result.message?.stopReason ?? null,
         status: result.status,
+        ...(options.sessionId ? { sessionId: options.sessionId } : {}),
       };
       if (result.error) out.error = errorFields(result.error, secrets);
       line(out);
@@ -107,3 +124,4 @@ function errorFields(error: NonNullable<RunResult['error']>, secrets: readonly s
     ...(error.status !== undefined ? { status: error.status } : {}),
   };
 }
+

@@ -36,9 +36,9 @@ describe('usage and configuration errors exit 2', () => {
     const bad = await runHermes(['-p', 'x', '--max-turns', 'lots'], { env: {} });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^hermes: --max-turns must be a whole number/);
-    const word = await runHermes(['hello'], { env: {} });
+    const word = await runHermes(['-p', 'hello', 'there'], { env: {} });
     expect(word.code).toBe(2);
-    expect(word.stderr).toMatch(/^hermes: unexpected argument 'hello'; pass the prompt with -p/);
+    expect(word.stderr).toMatch(/^hermes: unexpected argument 'there' after -p: quote the prompt as one argument/);
   });
 
   it('no key for the default address names the variable to set', async () => {

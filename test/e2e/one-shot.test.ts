@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
-import { chatCompletionJson, chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
+import { chatCompletionJson, chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { e2eScope, ROOT, runHermes, startHermes } from './helpers.js';
 
 const scope = e2eScope();
@@ -143,6 +143,8 @@ describe('--output-format', () => {
     const out = JSON.parse(result.stdout);
     expect(out).toEqual({
       text: 'Hello \u001b[31mthere',
+      turns: ['Hello \u001b[31mthere'],
+      sessionId: expect.stringMatching(/^[0-9a-z]+$/),
       reasoning: '',
       toolCalls: [],
       usage: expect.objectContaining({ inputTokens: 12, outputTokens: 2 }),
@@ -151,6 +153,17 @@ describe('--output-format', () => {
       stopReason: 'stop',
       status: 'completed',
     });
+  });
+
+  it('json keeps the text of separate model turns apart: the answer is the last, every turn is in turns', async () => {
+    const { env, dirs } = await setup([
+      { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_1', name: 'list_directory', arguments: '{"path":"."}' }], { textBefore: ['Let me use a tool.'] })] },
+      textStep(['The tool returned a listing.']),
+    ]);
+    const result = await runHermes(['-p', 'look', '--output-format', 'json'], { env, cwd: dirs.home });
+    const out = JSON.parse(result.stdout);
+    expect(out.text).toBe('The tool returned a listing.');
+    expect(out.turns).toEqual(['Let me use a tool.', 'The tool returned a listing.']);
   });
 
   it('stream-json prints one object per line whose text deltas are exactly the answer', async () => {
@@ -183,5 +196,15 @@ describe('--version and --help', () => {
     for (const word of ['--prompt', '--model', '--provider', '--base-url', '--system', '--no-stream', '--output-format', '--show-reasoning', '--max-turns', '--stall-timeout', 'OPENAI_API_KEY', 'ANTHROPIC_BASE_URL', 'HERMES_HOME', 'NO_COLOR', 'HERMES_DEBUG', '130']) {
       expect(result.stdout).toContain(word);
     }
+  });
+});
+
+describe('hermes "question" without a terminal', () => {
+  it('answers the words like -p', async () => {
+    const { env, server } = await setup([textStep(['Four.'])]);
+    const result = await runHermes(['what is', '2+2?'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Four.\n');
+    expect(server.requests[0]!.json.messages.at(-1)).toEqual({ role: 'user', content: 'what is 2+2?' });
   });
 });
