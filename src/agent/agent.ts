@@ -130,8 +130,10 @@ export class Agent {
     for (let turn = 1; ; turn++) {
       const compactor = this.options.compactor;
       if (compactor?.needed(this.history, this.options.system, this.toolDefinitions())) {
+        // A result that still looks too large is sent all the same: the estimate may be wrong,
+        // and a server that refuses it gets one more compaction, then the error.
         const failure = yield* this.compactHistory(signal, {});
-        if (failure) {
+        if (failure && !failure.tooLarge) {
           yield { type: 'error', error: failure, partial: false };
           yield finish(signal.aborted ? 'interrupted' : 'error', { error: failure });
           return;
@@ -290,7 +292,7 @@ export class Agent {
    * Compacts the history (see src/agent/context). Yields `compacted`; returns the failure, if
    * any, as a ProviderError so every front end reports it like any other.
    */
-  private async *compactHistory(signal: AbortSignal, options: { force?: boolean; focus?: string }): AsyncGenerator<AgentEvent, ProviderError | undefined> {
+  private async *compactHistory(signal: AbortSignal, options: { force?: boolean; focus?: string }): AsyncGenerator<AgentEvent, (ProviderError & { tooLarge?: boolean }) | undefined> {
     const compactor = this.options.compactor;
     if (!compactor) return { kind: 'bad_request', retryable: false, message: 'compaction is switched off' };
     yield { type: 'compacting' };
@@ -306,7 +308,7 @@ export class Agent {
       this.history.push(...compaction.history);
       this.options.onCompaction?.(compaction);
       yield { type: 'compacted', before: compaction.before, after: compaction.after, summarised: compaction.summary !== undefined };
-      return undefined;
+      return compaction.tooLarge ? { kind: 'bad_request', retryable: false, message: compaction.tooLarge, tooLarge: true } : undefined;
     } catch (err) {
       if (signal.aborted) return { kind: 'aborted', retryable: false, message: 'interrupted' };
       const message = err instanceof CompactionError ? err.message : `compaction failed: ${err instanceof Error ? err.message : String(err)}`;

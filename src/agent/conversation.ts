@@ -4,6 +4,7 @@
 // server in the background), and the prompt-cache hints.
 
 import os from 'node:os';
+import type { AgentOptions } from './agent.js';
 import type { ResolvedConfig } from './config.js';
 import { Compactor } from './context/compactor.js';
 import { knownContextWindow, resolveContextWindow, type ContextWindow } from './context/window.js';
@@ -77,5 +78,15 @@ export function setUpConversation(config: ResolvedConfig, options: ConversationO
     provisionalWindow,
     window,
     cache: { ...(options.sessionId ? { key: options.sessionId } : {}), ...(config.cacheTtl ? { ttl: config.cacheTtl } : {}) },
+  };
+}
+
+/** What an Agent takes from the conversation set-up. */
+export function conversationAgentOptions(config: ResolvedConfig, conversation: Conversation): Pick<AgentOptions, 'system' | 'compactor' | 'cache' | 'compactionModel'> {
+  return {
+    system: conversation.system,
+    compactor: conversation.compactor,
+    cache: conversation.cache,
+    ...(config.compaction.model ? { compactionModel: config.compaction.model } : {}),
   };
 }

@@ -3,6 +3,7 @@
 
 import { Agent } from '../agent/agent.js';
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
+import { conversationAgentOptions, setUpConversation } from '../agent/conversation.js';
 import type { OpenedSession } from '../agent/session/open.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
@@ -90,11 +91,19 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
   }
 
   try {
+    const cwd = process.cwd();
+    const conversation = setUpConversation(config, {
+      cwd,
+      tools: options.tools?.registry.definitions().map((tool) => tool.name) ?? [],
+      ...(options.session?.session ? { sessionId: options.session.session.id } : {}),
+      env: options.env,
+    });
     const agent = new Agent({
       ...agentSettings(config),
+      ...conversationAgentOptions(config, conversation),
       onMessage: options.session?.session?.recorder,
       tools: options.tools?.registry,
-      cwd: process.cwd(),
+      cwd,
     });
     if (options.session) agent.load(options.session.messages);
 

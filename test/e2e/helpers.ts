@@ -161,3 +161,8 @@ export function framesOf(body: string): string[] {
     .filter((frame) => frame !== '')
     .map((frame) => `${frame}\n\n`);
 }
+
+/** The conversation a request carried, without the system prompt hermes puts first. */
+export function conversationOf(json: { messages: { role: string }[] }): any[] {
+  return json.messages.filter((message) => message.role !== 'system');
+}

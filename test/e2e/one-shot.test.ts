@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
 import { chatCompletionJson, chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
-import { e2eScope, ROOT, runHermes, startHermes } from './helpers.js';
+import { conversationOf, e2eScope, ROOT, runHermes, startHermes } from './helpers.js';
 
 const scope = e2eScope();
 let server: LoopbackServer | undefined;
@@ -40,7 +40,10 @@ describe('hermes -p', () => {
     expect(firstAt).toBeLessThan(request.lastWriteAt!);
     expect(run.stdoutChunks.length).toBeGreaterThan(1);
     expect(request.url).toBe('/v1/chat/completions');
-    expect(request.json).toMatchObject({ model: 'gpt-4.1-mini', stream: true, messages: [{ role: 'user', content: 'tell me a story' }] });
+    expect(request.json).toMatchObject({ model: 'gpt-4.1-mini', stream: true });
+    expect(conversationOf(request.json)).toEqual([{ role: 'user', content: 'tell me a story' }]);
+    // the built-in system prompt comes first and says where hermes works
+    expect(request.json.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining(`Working folder: ${ROOT.replace(/\/$/, '')}`) });
   });
 
   it('sends --model and --system and keeps an answer that already ends with a newline as it is', async () => {
@@ -99,7 +102,7 @@ describe('piped stdin', () => {
     const result = await runHermes([], { env, stdin: 'what is 2+2?\n' });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('4\n');
-    expect(server.requests[0]!.json.messages).toEqual([{ role: 'user', content: 'what is 2+2?\n' }]);
+    expect(conversationOf(server.requests[0]!.json)).toEqual([{ role: 'user', content: 'what is 2+2?\n' }]);
   });
 
   it('follows the -p instruction after a blank line', async () => {
@@ -107,7 +110,7 @@ describe('piped stdin', () => {
     const file = 'first line\nsecond line — ünïcödé\n';
     const result = await runHermes(['-p', 'summarise this'], { env, stdin: file });
     expect(result.code).toBe(0);
-    expect(server.requests[0]!.json.messages).toEqual([{ role: 'user', content: `summarise this\n\n${file}` }]);
+    expect(conversationOf(server.requests[0]!.json)).toEqual([{ role: 'user', content: `summarise this\n\n${file}` }]);
   });
 
   it('that is empty, with no -p, is a usage error and nothing is sent', async () => {
@@ -129,7 +132,7 @@ describe('piped stdin', () => {
     const result = await runHermes(['-p', 'count'], { env, stdin: big });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('hermes: stdin was longer than 8 MB; only the first 8 MB were sent.\n');
-    const content: string = server.requests[0]!.json.messages[0].content;
+    const content: string = conversationOf(server.requests[0]!.json)[0].content;
     expect(content).toBe(`count\n\n${'é'.repeat(4 * 1024 * 1024)}`);
   });
 });

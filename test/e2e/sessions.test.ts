@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoopbackServer, Step } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
-import { e2eScope, runHermes, startHermes } from './helpers.js';
+import { conversationOf, e2eScope, runHermes, startHermes } from './helpers.js';
 
 const scope = e2eScope();
 let server: LoopbackServer | undefined;
@@ -28,7 +28,7 @@ function setup(s: LoopbackServer) {
 }
 
 const answer = (...tokens: string[]): Step => ({ kind: 'stream', chunks: [chatTextSse(tokens)] });
-const roles = (body: any): string[] => body.messages.map((m: { role: string }) => m.role);
+const roles = (body: any): string[] => conversationOf(body).map((m: { role: string }) => m.role);
 
 describe('sessions', () => {
   it('stores a one-shot conversation and continues it with -c in the same file', async () => {
@@ -92,7 +92,7 @@ describe('sessions', () => {
     expect(assistant.message).toMatchObject({ content: 'Half an answer', interrupted: true });
 
     await runHermes(['-c', '-p', 'continue'], { env });
-    const sent = server.requests[1]!.json.messages;
+    const sent = conversationOf(server.requests[1]!.json);
     expect(sent.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
       ['user', 'go'],
       ['assistant', 'Half an answer'],
@@ -115,7 +115,7 @@ describe('sessions', () => {
     const next = await runHermes(['--continue', '-p', 'still there?'], { env });
     expect(next.code).toBe(0);
     expect(next.stdout).toBe('back again\n');
-    const sent = server.requests[1]!.json.messages;
+    const sent = conversationOf(server.requests[1]!.json);
     expect(sent.map((m: { content: string }) => m.content)).toEqual(['remember me', 'still there?']);
   });
 

@@ -34,6 +34,8 @@ export interface Compaction {
   summary?: string;
   /** How many messages of the previous history the new one replaces (all of them). */
   replaces: number;
+  /** Why the result still does not fit, when it does not (the recent part alone is too large). */
+  tooLarge?: string;
 }
 
 export class CompactionError extends Error {
@@ -99,7 +101,8 @@ export class Compactor {
   /**
    * Compacts `history`: shortens old tool output, then, if that is not enough (or `summarise`
    * is forced by /compact or a server's overflow error), replaces the older part by a summary.
-   * Throws CompactionError when even the kept part would not fit.
+   * A result that still does not fit says so in `tooLarge` (the server has the last word on
+   * an estimate). Throws CompactionError when the summary cannot be had.
    */
   async compact(
     history: readonly ChatMessage[],
@@ -122,14 +125,13 @@ export class Compactor {
       }
     }
     const after = fixed + messagesTokens(current);
-    // Never a loop of compactions that do not free enough: say so instead.
-    if (after > goal * 0.95) {
-      throw new CompactionError(
-        `the conversation does not fit the context window even after compaction (${format(after)} of ${format(this.settings.window)} tokens, the recent part alone is too large); start a new conversation or raise contextWindow`,
-      );
-    }
+    // Never a loop of compactions that do not free enough: the caller stops with this.
+    const tooLarge =
+      after > goal * 0.95
+        ? `the conversation does not fit the context window even after compaction (${format(after)} of ${format(this.settings.window)} tokens, the recent part alone is too large); start a new conversation or raise contextWindow`
+        : undefined;
     this.reset();
-    return { history: current, before, after, ...(summary !== undefined ? { summary } : {}), replaces: history.length };
+    return { history: current, before, after, ...(summary !== undefined ? { summary } : {}), replaces: history.length, ...(tooLarge ? { tooLarge } : {}) };
   }
 }
 
