@@ -330,8 +330,7 @@ export function App(props: AppProps) {
   const queued = runner.queued;
   const queuedRows = queuedRowCount(queued.length);
   const live = transcript.view(columns, answerBudget(rows, transcript.toolRows, queuedRows));
-  // While a question is up the input box is one row: the question gets the rest but the
-  // status line and a margin (the cursor's row, a row that may wrap).
+  // While a question is up the input box is one row: the question gets all but it, the status line and a margin.
   const liveRows = answerRows(live, theme).length + live.tools.length + (live.waiting ? 1 : 0);
   const approvalRows = Math.max(4, rows - liveRows - queuedRows - 1 - 1 - 3);
 

@@ -9,8 +9,7 @@
 // Pure: the component feeds it what the terminal sent and carries out the actions.
 
 import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/approval.js';
-import type { EditorKey } from './keys.js';
-import { decodeKeys } from './keys.js';
+import { decodeKeys, type EditorKey } from './keys.js';
 import { normalizePastedText, type PasteSegment } from './paste.js';
 
 export type Choice = 'once' | 'always' | 'deny';
