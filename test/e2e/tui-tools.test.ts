@@ -146,6 +146,42 @@ describe.skipIf(!hasTmux)('hermes tools in a real terminal (tmux)', () => {
     expect(await hermes.exitCode()).toBe('0');
   });
 
+  it('a diff taller than the terminal is paged with PgDn; the screen is never cleared', async () => {
+    const { cwd, home } = workspace();
+    const content = Array.from({ length: 60 }, (_, i) => `line ${i + 1}`).join('\n');
+    const server = await startLoopback([
+      { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_1', name: 'write_file', arguments: JSON.stringify({ path: 'long.txt', content }) }], { textBefore: ['Writing it.'] })] },
+      { kind: 'stream', chunks: [chatTextSse(['Written.'])] },
+    ]);
+    servers.push(server);
+    const hermes = await terminals.start('paged', { cwd, home, baseURL: server.baseURL, columns: 80, rows: 24 });
+    await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+    await hermes.type('write it');
+    await hermes.key('Enter');
+    let screen = await hermes.waitForScreen((s) => s.includes('allow write_file?') && /lines 1-\d+ of \d+/.test(s), 'the paged diff');
+    const seen = new Set<string>();
+    for (let page = 0; page < 20; page++) {
+      for (const match of screen.matchAll(/^ {2}\+(line \d+)$/gm)) seen.add(match[1]!);
+      const [, last, total] = /lines \d+-(\d+) of (\d+)/.exec(screen)!;
+      if (last === total) break;
+      await hermes.key('PageDown');
+      const before = screen;
+      screen = await hermes.waitForScreen((s) => s !== before && /lines \d+-\d+ of \d+/.test(s), 'the next page');
+    }
+    expect(seen.size).toBe(60);
+    await hermes.type('y');
+    await hermes.waitForScreen((s) => s.includes('Written.') && s.includes('ask anything'), 'the answer');
+    expect(readFileSync(path.join(cwd, 'long.txt'), 'utf8')).toBe(content);
+    const history = (await hermes.scrollback()).split('\n');
+    expect(history.filter((line) => line.startsWith('hermes '))).toHaveLength(1);
+    expect(history.filter((line) => line.startsWith('Writing it.'))).toHaveLength(1);
+    await hermes.key('C-d');
+    expect(await hermes.exitCode()).toBe('0');
+    // the live region stayed shorter than the terminal: Ink never cleared the screen to redraw it
+    expect(hermes.written()).not.toContain('\x1b[2J');
+    expect(hermes.written()).not.toContain('\x1b[3J');
+  });
+
   it('at 40 columns the choices and the key legend wrap: "n deny" is shown', async () => {
     const { cwd, home } = workspace();
     const command = 'npm run build && npm test -- --coverage';
