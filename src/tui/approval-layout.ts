@@ -32,7 +32,7 @@ const MAX_REASON_ROWS = 3;
 export function promptLayout(request: ApprovalRequest, state: PromptState, theme: Theme, size: PromptSize): PromptLayout {
   const t = theme;
   const width = Math.max(10, size.columns - 1);
-  const head = [...titleRows(request, t, width, size.waiting ?? 0)];
+  const head = titleRows(request, t, width, size.waiting ?? 0);
   if (hasInvisible(request.summary) || hasInvisible(request.diff ?? '')) {
     head.push(...wrapRows(t.yellow('  ⚠ it holds invisible or control characters, shown as <U+…>'), width));
   }
@@ -42,12 +42,12 @@ export function promptLayout(request: ApprovalRequest, state: PromptState, theme
   const room = size.maxRows - head.length - foot.length;
   if (body.length <= room) return { rows: [...head, ...body, ...foot], body: { total: body.length, page: body.length } };
 
-  // A page of the body and a row that says where it is.
-  const page = Math.max(1, room - 1);
+  // A page of the body and a row (two, when narrow) that says where it is.
+  const where = (from: number, to: number): string[] => wrapRows(t.dim(`  lines ${from}-${to} of ${body.length} · PgUp/PgDn scroll`), width);
+  const page = Math.max(1, room - where(body.length, body.length).length);
   const top = Math.min(Math.max(0, state.top), body.length - page);
-  const where = t.dim(`  lines ${top + 1}-${top + page} of ${body.length} · PgUp/PgDn scroll`);
   return {
-    rows: [...head, ...body.slice(top, top + page), ...wrapRows(where, width), ...foot],
+    rows: [...head, ...body.slice(top, top + page), ...where(top + 1, top + page), ...foot],
     body: { total: body.length, page },
   };
 }

@@ -104,6 +104,17 @@ describe('promptLayout', () => {
     expect(end.rows[7]).toBe('  lines 25-30 of 30 · PgUp/PgDn scroll');
   });
 
+  it('never takes more rows than it may when they leave room for a row of the body, even when narrow (the "lines" row wraps)', () => {
+    const summary = Array.from({ length: 300 }, (_, i) => `echo ${i}`).join('\n');
+    for (const columns of [30, 40, 80]) {
+      for (const maxRows of [10, 12, 20]) {
+        const layout = promptLayout(request({ summary }), { ...CHOOSING, top: 150 }, plain, { columns, maxRows });
+        expect(layout.rows.length).toBeLessThanOrEqual(maxRows);
+        for (const row of layout.rows) expect(displayWidth(row)).toBeLessThan(columns);
+      }
+    }
+  });
+
   it('writes invisible and reordering characters out, and says it does', () => {
     const rows = rowsOf(request({ summary: 'cat notes\u202E\u2066txt.sh\u200b' }), CHOOSING, plain, WIDE);
     expect(rows[1]).toBe('  ⚠ it holds invisible or control characters, shown as <U+…>');
