@@ -16,7 +16,8 @@ import type { Agent } from '../agent/agent.js';
 import type { Env } from '../agent/config.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent/tools/approval.js';
 import type { ChatMessage } from '../agent/types.js';
-import { ApprovalQueue, decisionLine, PROMPT_CHROME_ROWS } from '../tui/approvals.js';
+import { decisionLines } from '../tui/approval-layout.js';
+import { ApprovalQueue } from '../tui/approvals.js';
 import type { ChatSessions } from '../tui/chat-sessions.js';
 import type { ConsoleLines } from '../tui/console-capture.js';
 import { createConversations, type Conversations } from '../tui/conversations.js';
@@ -33,7 +34,7 @@ import { useAgentRun, type AgentRunner } from '../tui/use-agent-run.js';
 import { useApprovals } from '../tui/use-approvals.js';
 import { useTerminalSize } from '../tui/use-terminal-size.js';
 import { ApprovalPrompt } from './ApprovalPrompt.js';
-import { InputBox } from './InputBox.js';
+import { InputBox, type InputBoxHandle } from './InputBox.js';
 import { StatusLine } from './StatusLine.js';
 import { WaitingLine } from './WaitingLine.js';
 
@@ -178,6 +179,7 @@ export function App(props: AppProps) {
   /** A render was asked for and has not happened yet: it will paint the pane. */
   const renderPending = useRef(false);
   const runnerRef = useRef<AgentRunner | undefined>(undefined);
+  const inputBox = useRef<InputBoxHandle>(null);
 
   /** Sends what finished to the scrollback and the answer's unfinished end to the pane
    *  (`live`: the view a render just laid out, so it is not laid out again). */
@@ -289,7 +291,7 @@ export function App(props: AppProps) {
 
   const decide = (request: ApprovalRequest, decision: ApprovalDecision): void => {
     if (approvals.current !== request) return;
-    transcript.line(decisionLine(request, decision, theme));
+    for (const line of decisionLines(request, decision, theme)) transcript.line(line);
     approvals.answer(request, decision);
     publish();
   };
@@ -328,9 +330,9 @@ export function App(props: AppProps) {
   const queued = runner.queued;
   const queuedRows = queuedRowCount(queued.length);
   const live = transcript.view(columns, answerBudget(rows, transcript.toolRows, queuedRows));
-  // While a question is up the prompt is one row: the diff gets the rest, minus a margin.
+  // While a question is up the input box is one row: the question gets all but it, the status line and a margin.
   const liveRows = answerRows(live, theme).length + live.tools.length + (live.waiting ? 1 : 0);
-  const approvalRows = Math.max(3, rows - liveRows - queuedRows - PROMPT_CHROME_ROWS - 1 - 1 - 3);
+  const approvalRows = Math.max(4, rows - liveRows - queuedRows - 1 - 1 - 3);
 
   const status = statusText({
     model: agent.model,
@@ -367,8 +369,10 @@ export function App(props: AppProps) {
             request={approval.current}
             waiting={approval.waiting}
             theme={theme}
-            maxBodyRows={approvalRows}
+            columns={columns}
+            maxRows={approvalRows}
             onDecision={decide}
+            onAside={(text) => inputBox.current?.append(text)}
             onInterrupt={() => {
               conversations.interrupt();
             }}
@@ -377,6 +381,7 @@ export function App(props: AppProps) {
         <InputBox
           busy={runner.busy}
           suspended={approval.current !== undefined}
+          handle={inputBox}
           history={props.history}
           onSubmit={onSubmit}
           onInterrupt={() => {

@@ -1,12 +1,14 @@
-// The question asked before a tool changes something: the command or the diff, and the keys.
-// It reads keys from Ink's input event itself (as InputBox does) while a request is shown;
-// the App suspends InputBox meanwhile, so a 'y' meant for this prompt is never typed there.
+// The question asked before a tool changes something: the whole command or diff, and a select
+// list. It reads Ink's input events itself (as InputBox does) while a request is shown; the App
+// suspends InputBox meanwhile, and what is typed or pasted here that is not an answer is handed
+// back to it (`onAside`), never lost and never taken for an answer (src/tui/approval-keys.ts).
 
 import { Box, Text, useStdin } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/approval.js';
-import { CHOOSING, promptKey, promptLayout, type PromptState } from '../tui/approvals.js';
-import { decodeKeys } from '../tui/keys.js';
+import { CHOOSING, promptInput, type BodyView, type PromptState } from '../tui/approval-keys.js';
+import { promptLayout } from '../tui/approval-layout.js';
+import { createInputReader } from '../tui/paste.js';
 import type { Theme } from '../tui/theme.js';
 
 export interface ApprovalPromptProps {
@@ -14,11 +16,14 @@ export interface ApprovalPromptProps {
   /** Requests waiting behind this one. */
   waiting?: number;
   theme: Theme;
-  /** Rows the command or the diff may take (the live region must stay below the terminal's height). */
-  maxBodyRows: number;
+  columns: number;
+  /** Rows the whole prompt may take (the live region must stay below the terminal's height). */
+  maxRows: number;
   onDecision(request: ApprovalRequest, decision: ApprovalDecision): void;
   /** Esc or Ctrl+C: stop the whole turn. */
   onInterrupt(): void;
+  /** Text typed or pasted at the prompt: it belongs in the input box. */
+  onAside(text: string): void;
 }
 
 export function ApprovalPrompt(props: ApprovalPromptProps) {
@@ -29,47 +34,55 @@ export function ApprovalPrompt(props: ApprovalPromptProps) {
   const propsRef = useRef(props);
   propsRef.current = props;
   const requestRef = useRef(props.request);
+  const bodyRef = useRef<BodyView>({ total: 0, page: 0 });
 
   if (requestRef.current !== props.request) {
-    // A new question starts at the choice, whatever the last one ended in.
+    // A new question starts at the top, on the first choice, whatever the last one ended in.
     requestRef.current = props.request;
     stateRef.current = CHOOSING;
     if (state !== CHOOSING) setState(CHOOSING);
   }
 
   useEffect(() => {
-    const onInput = (data: string): void => {
-      for (const key of decodeKeys(data)) {
+    let answered: ApprovalRequest | undefined;
+    const reader = createInputReader((segments) => {
+      for (const segment of segments) {
         const p = propsRef.current;
         const request = requestRef.current;
-        const { state: next, action } = promptKey(stateRef.current, key, request);
-        if (next !== stateRef.current) {
-          stateRef.current = next;
-          setState(next);
+        // Keys after an answer, before the next question is shown, answer nothing (typing ahead).
+        if (answered === request) return;
+        const out = promptInput(stateRef.current, segment, request.kind, bodyRef.current);
+        if (out.state !== stateRef.current) {
+          stateRef.current = out.state;
+          setState(out.state);
         }
-        if (!action) continue;
-        if (action.kind === 'interrupt') p.onInterrupt();
-        else p.onDecision(request, action.decision);
-        // Whatever follows in this read belongs to the next question (or to nobody).
-        return;
+        for (const action of out.actions) {
+          if (action.kind === 'aside') p.onAside(action.text);
+          else {
+            answered = request;
+            if (action.kind === 'interrupt') p.onInterrupt();
+            else p.onDecision(request, action.decision);
+          }
+        }
       }
-    };
+    });
+    const onInput = (data: string): void => reader.push(data);
     inputEvents.on('input', onInput);
     return () => {
       inputEvents.removeListener('input', onInput);
+      reader.dispose();
     };
   }, [inputEvents]);
 
-  const layout = promptLayout(props.request, state, props.theme, props.maxBodyRows, props.waiting ?? 0);
+  const layout = promptLayout(props.request, state, props.theme, { columns: props.columns, maxRows: props.maxRows, waiting: props.waiting });
+  bodyRef.current = layout.body;
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">{layout.title}</Text>
-      {layout.body.map((row, i) => (
+      {layout.rows.map((row, i) => (
         <Text key={i} wrap="truncate-end">
           {row === '' ? ' ' : row}
         </Text>
       ))}
-      <Text wrap="truncate-end">{layout.footer}</Text>
     </Box>
   );
 }

@@ -8,7 +8,7 @@
 // Ink quits on the first Ctrl+C before this sees it.
 
 import { Box, Text, useStdin, useStdout } from 'ink';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import {
   EMPTY_EDITOR,
   backspace,
@@ -33,7 +33,7 @@ import {
 import type { InputHistory } from '../tui/input-history.js';
 import { layoutInput } from '../tui/input-layout.js';
 import { decodeKeys, type EditorKey } from '../tui/keys.js';
-import { PasteParser, enableBracketedPaste, normalizePastedText, type PasteSegment } from '../tui/paste.js';
+import { createInputReader, enableBracketedPaste, normalizePastedText, type PasteSegment } from '../tui/paste.js';
 import { completeSlashCommand } from '../tui/slash-commands.js';
 import { CommandHint } from './CommandHint.js';
 
@@ -50,12 +50,17 @@ export interface InputBoxProps {
   /** Another prompt (a tool approval) has the keyboard: keys are left alone, the text is kept
    *  and shown on one dim row. */
   suspended?: boolean;
+  /** Lets that prompt hand back what was typed or pasted at it (see InputBoxHandle). */
+  handle?: Ref<InputBoxHandle>;
+}
+
+export interface InputBoxHandle {
+  /** Adds text after what is already typed (the cursor goes to the end). */
+  append(text: string): void;
 }
 
 export const EXIT_HINT = 'press Ctrl+C again to exit';
 const EXIT_WINDOW_MS = 2000;
-// A paste whose end marker never arrives must not swallow the keyboard for good.
-const PASTE_STALL_MS = 1000;
 const MARKER = '› ';
 const INDENT = '  ';
 
@@ -78,6 +83,7 @@ export const InputBox = memo(InputBoxView, (before, after) =>
   before.busy === after.busy &&
   before.suspended === after.suspended &&
   before.history === after.history &&
+  before.handle === after.handle &&
   before.placeholder === after.placeholder &&
   before.width === after.width,
 );
@@ -93,6 +99,19 @@ function InputBoxView(props: InputBoxProps) {
   const propsRef = useRef(props);
   propsRef.current = props;
 
+  useImperativeHandle(
+    props.handle,
+    () => ({
+      append(text) {
+        if (text === '') return;
+        const next = fromText(editorRef.current.text + text);
+        editorRef.current = next;
+        setEditor(next);
+      },
+    }),
+    [],
+  );
+
   useEffect(() => {
     if (!isRawModeSupported) return;
     setRawMode(true);
@@ -105,11 +124,8 @@ function InputBoxView(props: InputBoxProps) {
   }, [stdout]);
 
   useEffect(() => {
-    const parser = new PasteParser();
     let exitArmedAt: number | undefined;
     let hintTimer: NodeJS.Timeout | undefined;
-    let holdTimer: NodeJS.Immediate | undefined;
-    let pasteTimer: NodeJS.Timeout | undefined;
 
     const set = (next: EditorState): void => {
       if (next === editorRef.current) return;
@@ -259,7 +275,7 @@ function InputBoxView(props: InputBoxProps) {
       }
     };
 
-    const handleSegments = (segments: PasteSegment[]): void => {
+    const reader = createInputReader((segments: PasteSegment[]): void => {
       for (const segment of segments) {
         if (segment.kind === 'paste') {
           disarmExit();
@@ -269,33 +285,17 @@ function InputBoxView(props: InputBoxProps) {
           for (const key of decodeKeys(segment.data)) handleKey(key);
         }
       }
-    };
-
-    const flushHeld = (): void => {
-      holdTimer = undefined;
-      clearTimeout(pasteTimer);
-      pasteTimer = undefined;
-      handleSegments(parser.flush());
-    };
+    });
 
     const onInput = (data: string): void => {
-      if (propsRef.current.suspended) return;
-      if (holdTimer !== undefined) clearImmediate(holdTimer);
-      holdTimer = undefined;
-      handleSegments(parser.push(data));
-      clearTimeout(pasteTimer);
-      pasteTimer = undefined;
-      // A lone Esc is also the first byte of a paste marker: give the rest one turn to arrive.
-      if (parser.holding) holdTimer = setImmediate(flushHeld);
-      else if (parser.inPaste) pasteTimer = setTimeout(flushHeld, PASTE_STALL_MS);
+      if (!propsRef.current.suspended) reader.push(data);
     };
 
     inputEvents.on('input', onInput);
     return () => {
       inputEvents.removeListener('input', onInput);
       clearTimeout(hintTimer);
-      clearTimeout(pasteTimer);
-      if (holdTimer !== undefined) clearImmediate(holdTimer);
+      reader.dispose();
     };
   }, [inputEvents]);
 

@@ -23,6 +23,8 @@ export type EditorKey =
         | 'down'
         | 'home'
         | 'end'
+        | 'pageUp'
+        | 'pageDown'
         | 'wordLeft'
         | 'wordRight'
         | 'deleteWordBack'
@@ -54,6 +56,8 @@ const TILDE: Record<string, EditorKey['kind']> = {
   '4': 'end',
   '8': 'end',
   '3': 'delete',
+  '5': 'pageUp',
+  '6': 'pageDown',
 };
 
 export function decodeKeys(data: string): EditorKey[] {

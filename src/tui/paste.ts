@@ -125,3 +125,49 @@ export function enableBracketedPaste(out: Writable): () => void {
 export function disableBracketedPaste(out: Writable): void {
   out.write(BRACKETED_PASTE_OFF);
 }
+
+/** Input events in, keys and pastes out, in order. */
+export interface InputReader {
+  push(data: string): void;
+  dispose(): void;
+}
+
+// A paste whose end marker never arrives must not swallow the keyboard for good.
+const PASTE_STALL_MS = 1000;
+
+/**
+ * Reads Ink's input events (one read of the terminal is one or more events) into paste
+ * segments. `onSegments` gets each event's segments at once; what is held back (a lone Esc,
+ * which is also the first byte of a paste marker, or an unfinished paste) comes later.
+ */
+export function createInputReader(onSegments: (segments: PasteSegment[]) => void): InputReader {
+  const parser = new PasteParser();
+  let holdTimer: NodeJS.Immediate | undefined;
+  let pasteTimer: NodeJS.Timeout | undefined;
+
+  const clearTimers = (): void => {
+    if (holdTimer !== undefined) clearImmediate(holdTimer);
+    holdTimer = undefined;
+    clearTimeout(pasteTimer);
+    pasteTimer = undefined;
+  };
+
+  const flushHeld = (): void => {
+    clearTimers();
+    onSegments(parser.flush());
+  };
+
+  return {
+    push(data) {
+      clearTimers();
+      onSegments(parser.push(data));
+      // A lone Esc: give the rest of a paste marker one turn to arrive.
+      if (parser.holding) holdTimer = setImmediate(flushHeld);
+      else if (parser.inPaste) pasteTimer = setTimeout(flushHeld, PASTE_STALL_MS);
+    },
+    dispose() {
+      clearTimers();
+      parser.reset();
+    },
+  };
+}

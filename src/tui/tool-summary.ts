@@ -1,14 +1,29 @@
 // One line per tool call: what it acts on while it runs, and a short result once it is done.
-// Arguments and results are model- or tool-produced text: sanitised, folded, cut short.
+// Arguments and results are model- or tool-produced text: folded, cut short, and every
+// invisible or reordering character in them written out as <U+XXXX>, so that the line shows
+// what the call acts on (a bidi override in a path cannot turn it around on screen). In
+// arguments controls are written out too; in results (coloured output) they are dropped.
 
+import { revealInvisible } from '../stream/reveal-invisible.js';
 import { sanitizeForTerminal } from '../stream/sanitize.js';
 import { displayWidth } from './text-width.js';
 
 const ARG_KEYS = ['path', 'file_path', 'filePath', 'file', 'filename', 'command', 'cmd', 'query', 'pattern', 'url', 'name', 'text'];
 
-/** Folds text to one safe line of at most `max` columns (no limit by default). */
+/** Folds text to one safe line of at most `max` columns (no limit by default): escape
+ *  sequences and controls dropped, invisible characters written out. */
 export function oneLine(text: string, max = Infinity): string {
-  const line = sanitizeForTerminal(text).replace(/\s+/g, ' ').trim();
+  return fold(revealInvisible(sanitizeForTerminal(text)), max);
+}
+
+/** A tool's argument on one line: controls are written out too, not dropped (an argument
+ *  holding ESC or CR is shown as it is). */
+function revealedLine(text: string, max: number): string {
+  return fold(revealInvisible(text), max);
+}
+
+function fold(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
   if (displayWidth(line) <= max) return line;
   // keep the start: a path or command reads from the left
   let out = '';
@@ -28,18 +43,18 @@ export function describeArguments(json: string, max = 60): string {
   try {
     value = json.trim() === '' ? {} : JSON.parse(json);
   } catch {
-    return oneLine(json, max);
+    return revealedLine(json, max);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return oneLine(JSON.stringify(value), max);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return revealedLine(JSON.stringify(value), max);
   const record = value as Record<string, unknown>;
   for (const key of ARG_KEYS) {
     const v = record[key];
-    if (typeof v === 'string' && v.trim() !== '') return oneLine(v, max);
+    if (typeof v === 'string' && v.trim() !== '') return revealedLine(v, max);
   }
   const first = Object.values(record).find((v) => typeof v === 'string' && v.trim() !== '');
-  if (typeof first === 'string') return oneLine(first, max);
+  if (typeof first === 'string') return revealedLine(first, max);
   const keys = Object.keys(record);
-  return keys.length === 0 ? '' : oneLine(JSON.stringify(record), max);
+  return keys.length === 0 ? '' : revealedLine(JSON.stringify(record), max);
 }
 
 /** A short result: the error's first line, or how much came back. */

@@ -42,6 +42,9 @@ export interface HarnessSetup {
   model?: string;
   /** Paint with colour (markdown is then rendered, not shown as typed). */
   color?: boolean;
+  /** The terminal's size (ink-testing-library's is 100 columns, and no rows: 24). */
+  columns?: number;
+  rows?: number;
 }
 
 export type Harness = Awaited<ReturnType<typeof startApp>>;
@@ -113,6 +116,12 @@ export async function startApp(setup: HarnessSetup) {
     />,
   );
   running.push({ unmount: () => app.unmount(), server });
+  if (setup.columns !== undefined || setup.rows !== undefined) {
+    // as a terminal that is resized: Ink and the App read the size again on 'resize'
+    Object.defineProperty(app.stdout, 'columns', { value: setup.columns ?? 100, configurable: true });
+    Object.defineProperty(app.stdout, 'rows', { value: setup.rows ?? 24, configurable: true });
+    app.stdout.emit('resize');
+  }
   await waitFor(() => session !== undefined, 'the app to mount');
   const s = session!;
   const frame = () => stripSgr(app.lastFrame() ?? '');
