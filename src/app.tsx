@@ -18,7 +18,7 @@ import type { OpenedSession } from './agent/session/open.js';
 import { usageFailure } from './cli/usage-error.js';
 import { ApprovalQueue } from './tui/approvals.js';
 import { ChatSessions } from './tui/chat-sessions.js';
-import { contextWindow } from './agent/context/known-windows.js';
+import { setUpConversation } from './agent/conversation.js';
 import { hideFetch, restoreFetch } from './tui/fetch-switch.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from './tui/format.js';
 import { prepaint } from './tui/prepaint.js';
@@ -71,14 +71,21 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
     throw err;
   }
 
+  const conversation = setUpConversation(config, {
+    cwd,
+    tools: tools.registry.definitions().map((tool) => tool.name),
+    ...(opened.session ? { sessionId: opened.session.id } : {}),
+  });
+  const instructionFiles = conversation.instructions.files.map((file) => file.path);
+
   const theme = createTheme(colorFromEnv(process.env));
   const release = version();
   // What Ink's first frame will show: the header, the empty prompt, the status line.
   const [first = ' ', ...rest] = Array.from(IDLE_PLACEHOLDER);
   const prepainted = prepaint(process.stdout, process.stdin, [
-    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir() }),
+    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir(), instructions: instructionFiles }),
     `${theme.cyan('› ')}${theme.inverse(first)}${theme.dim(rest.join(''))}`,
-    theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: contextWindow(config.model) })),
+    theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: conversation.provisionalWindow.tokens })),
   ]);
 
   let tui: typeof import('./tui/run-tui.js');
@@ -94,7 +101,7 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
   } finally {
     restoreFetch();
   }
-  return tui.runTui(config, { theme, version: release, prepainted, tools, approvals, sessions, opened });
+  return tui.runTui(config, { theme, version: release, prepainted, tools, approvals, sessions, opened, conversation, ...(options.firstMessage ? { firstMessage: options.firstMessage } : {}) });
 }
 
 /**

@@ -67,6 +67,8 @@ export class Agent {
   /** Tokens used by every request this agent has sent. */
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   requestCount = 0;
+  /** What the server reported for the latest request (cache reads and writes included). */
+  lastUsage: Usage | undefined;
 
   private options: AgentOptions;
   private provider: Promise<Provider> | undefined;
@@ -105,6 +107,16 @@ export class Agent {
     this.getProvider().catch(() => {});
   }
 
+  get compactor(): Compactor | undefined {
+    return this.options.compactor;
+  }
+
+  /** Tokens the next request would use: the server's last count plus what was added since. */
+  contextInUse(): number | undefined {
+    if (this.history.length === 0) return undefined;
+    return this.options.compactor?.estimate(this.history, this.options.system, this.toolDefinitions());
+  }
+
   setSystem(system: string | undefined): void {
     this.options.system = system;
   }
@@ -112,6 +124,8 @@ export class Agent {
   /** Starts a new conversation. */
   clear(): void {
     this.history.length = 0;
+    this.lastUsage = undefined;
+    this.options.compactor?.reset();
   }
 
   /**
@@ -242,6 +256,7 @@ export class Agent {
           case 'usage':
             addUsage(runUsage, event.usage);
             addUsage(this.usage, event.usage);
+            this.lastUsage = event.usage;
             this.options.compactor?.observe(event.usage, sentMessages);
             yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
             break;
@@ -342,7 +357,7 @@ export class Agent {
     return parts.join('');
   }
 
-  private toolDefinitions() {
+  toolDefinitions() {
     return (this.options.tools ?? NO_TOOLS).definitions();
   }
 

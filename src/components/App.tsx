@@ -22,7 +22,7 @@ import type { ChatSessions } from '../tui/chat-sessions.js';
 import type { ConsoleLines } from '../tui/console-capture.js';
 import { createConversations, type Conversations } from '../tui/conversations.js';
 import { contextWindow } from '../agent/context/known-windows.js';
-import { IDLE_PLACEHOLDER, headerText, statusText } from '../tui/format.js';
+import { IDLE_PLACEHOLDER, cacheHitShare, headerText, statusText } from '../tui/format.js';
 import { createLazyHighlighter } from '../tui/highlight.js';
 import { wrapRows } from '../tui/text-width.js';
 import type { InputHistory } from '../tui/input-history.js';
@@ -69,6 +69,19 @@ export interface AppProps {
   pane?: LivePane;
   /** What the program prints with console.* meanwhile: shown as dim lines. */
   logs?: ConsoleLines;
+  /** The conversation's instruction files (named in the header) and the context window. */
+  conversation?: AppConversation;
+  /** `hermes "question"`: sent as soon as the chat is up. */
+  firstMessage?: string;
+}
+
+export interface AppConversation {
+  /** Paths of the instruction files in the system prompt. */
+  instructionFiles: readonly string[];
+  /** Their text (for /context). */
+  instructions: string;
+  /** The window the server reports, once it has answered (a note when it is only a guess). */
+  window: Promise<{ tokens: number; note?: string }>;
 }
 
 export interface LivePane {
@@ -167,7 +180,7 @@ export function App(props: AppProps) {
 
   const items = useRef<StaticItem[] | undefined>(undefined);
   if (items.current === undefined) {
-    const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home });
+    const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home, instructions: props.conversation?.instructionFiles });
     items.current = [{ id: 0, text: header, lines: [header] }];
     const replayed = transcript.take();
     if (replayed.length > 0) items.current.push(staticItem(nextId.current++, replayed, columnsRef.current));
@@ -263,6 +276,16 @@ export function App(props: AppProps) {
       publishRef.current();
     });
     // Console output may come in the middle of a render (React's own): shown just after it.
+    // The server's context window arrives after the first frame; a guess is said once.
+    props.conversation?.window.then(
+      (window) => {
+        if (!mounted.current) return;
+        if (window.note) transcript.notice(window.note, 'dim');
+        publishRef.current();
+      },
+      () => {},
+    );
+    if (props.firstMessage) runner.submit(props.firstMessage);
     const stopLogs = props.logs?.listen((text) =>
       queueMicrotask(() => {
         transcript.notice(text, 'dim');
@@ -311,6 +334,8 @@ export function App(props: AppProps) {
     listSessions: () => conversations.listSessions(),
     resume: (id) => conversations.resume(id),
     switchModel: (model, provider) => props.sessions?.switchModel(model, provider),
+    compact: (focus) => runner.compact(focus),
+    ...(props.conversation ? { instructions: props.conversation.instructions } : {}),
     exit: () => exit(0),
     print: (line, tone) => transcript.notice(line, tone),
   });
@@ -338,8 +363,9 @@ export function App(props: AppProps) {
     model: agent.model,
     provider: target.current.provider,
     usage: agent.usage,
-    contextTokens: transcript.contextTokens,
-    contextWindow: contextWindow(agent.model),
+    contextTokens: agent.compactor ? agent.contextInUse() : transcript.contextTokens,
+    contextWindow: agent.compactor?.window ?? contextWindow(agent.model),
+    cacheHit: cacheHitShare(agent.lastUsage),
   });
 
   return (

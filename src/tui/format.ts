@@ -21,22 +21,33 @@ export function shortPath(path: string, home: string | undefined): string {
   return path;
 }
 
+/** An instruction file as the header names it: relative inside the working folder, else short. */
+function instructionLabel(file: string, cwd: string, home: string | undefined): string {
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : shortPath(file, home);
+}
+
 /** What the empty prompt shows while nothing is running. */
 export const IDLE_PLACEHOLDER = 'ask anything · /help for commands';
 
-/** The first line: hermes, version, model, provider, working folder. */
-export function headerText(theme: { bold(s: string): string; dim(s: string): string }, info: { version: string; model: string; provider: string; cwd: string; home?: string }): string {
+/** The first line: hermes, version, model, provider, working folder, instruction files loaded. */
+export function headerText(
+  theme: { bold(s: string): string; dim(s: string): string },
+  info: { version: string; model: string; provider: string; cwd: string; home?: string; instructions?: readonly string[] },
+): string {
   const folder = sanitizeForTerminal(shortPath(info.cwd, info.home));
-  return `${theme.bold('hermes')} ${theme.dim(`${info.version} · ${info.model} · ${info.provider} · ${folder}`)}`;
+  const files = info.instructions?.length ? ` · ${info.instructions.map((file) => sanitizeForTerminal(instructionLabel(file, info.cwd, info.home))).join(', ')}` : '';
+  return `${theme.bold('hermes')} ${theme.dim(`${info.version} · ${info.model} · ${info.provider} · ${folder}${files}`)}`;
 }
 
 export interface StatusInfo {
   model: string;
   provider: ProviderId;
   usage: Usage;
-  /** Tokens of the last request (prompt + answer): what the context holds now. */
+  /** Tokens the next request would use: what the context holds now. */
   contextTokens?: number;
   contextWindow?: number;
+  /** Share of the latest request's input read from the prompt cache, 0-100. */
+  cacheHit?: number;
 }
 
 export function statusText(info: StatusInfo): string {
@@ -45,7 +56,15 @@ export function statusText(info: StatusInfo): string {
     const pct = Math.min(100, Math.round((info.contextTokens / info.contextWindow) * 100));
     parts.push(`context ${formatTokens(info.contextTokens)}/${formatTokens(info.contextWindow)} (${pct}%)`);
   }
+  if (info.cacheHit !== undefined) parts.push(`cache ${info.cacheHit}%`);
   return parts.join(' · ');
+}
+
+/** The share of a request's input that was read from the cache, when the server reports caching. */
+export function cacheHitShare(usage: Usage | undefined): number | undefined {
+  if (!usage || (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) === 0) return undefined;
+  const total = usage.inputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+  return total > 0 ? Math.round(((usage.cacheReadTokens ?? 0) / total) * 100) : undefined;
 }
 
 export interface ErrorContext {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
+import { conversationAgentOptions, type Conversation } from '../agent/conversation.js';
 import type { OpenedSession } from '../agent/session/open.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import { App } from '../components/App.js';
@@ -31,6 +32,10 @@ export interface TuiStart {
   sessions: ChatSessions;
   /** The conversation the flags chose (a continued one is drawn before the prompt). */
   opened: OpenedSession;
+  /** Its system prompt, instructions, compactor and cache key. */
+  conversation: Conversation;
+  /** `hermes "question"`: the first message. */
+  firstMessage?: string;
 }
 
 /** Runs the chat until the user quits; resolves with the exit code. */
@@ -47,6 +52,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
 
   const agent = new Agent({
     ...agentSettings(config),
+    ...conversationAgentOptions(config, start.conversation),
     cwd: process.cwd(),
     tools: start.tools.registry,
     onMessage: start.sessions.recorder,
@@ -83,6 +89,12 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
       animate={env.TERM !== 'dumb'}
       pane={inkDrawsFrames(env) ? output : undefined}
       logs={logs}
+      conversation={{
+        instructionFiles: start.conversation.instructions.files.map((file) => file.path),
+        instructions: start.conversation.instructions.text,
+        window: start.conversation.window,
+      }}
+      {...(start.firstMessage ? { firstMessage: start.firstMessage } : {})}
       onExit={(code) => finish(code)}
     />,
     // incrementalRendering stays off: in Ink 6.8.0 it moves the cursor up one row too few

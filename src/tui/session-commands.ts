@@ -4,6 +4,7 @@
 import type { Agent } from '../agent/agent.js';
 import { PROVIDERS, resolveConfig, type Env } from '../agent/config.js';
 import type { ProviderConnection, ProviderId } from '../agent/types.js';
+import { contextBreakdown, formatBreakdown } from '../agent/context/breakdown.js';
 import { contextWindow } from '../agent/context/known-windows.js';
 import { clean, formatTokens, keyVariable, urlVariable } from './format.js';
 import { osc52Copy, type SlashCommandContext } from './slash-commands.js';
@@ -35,6 +36,10 @@ export interface SessionCommandDeps {
   listSessions?: () => string[];
   /** /resume ID. */
   resume?: (id: string) => void;
+  /** /compact: run through the prompt queue, so no prompt goes out while it runs. */
+  compact?: (focus: string) => void;
+  /** The project instructions inside the system prompt (for /context). */
+  instructions?: string;
   /** The model or provider changed (the session file records it). */
   switchModel?: (model: string, provider: ProviderId) => void;
   exit: () => void;
@@ -113,9 +118,33 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       });
       return `provider: ${provider} · model: ${resolved.model} (the conversation is kept)`;
     },
+    showSystem() {
+      const system = agent.system;
+      if (!system) return ['no system prompt — /system TEXT sets one'];
+      return [`system prompt (${system.length} characters; /system TEXT replaces it, /system --clear removes it):`, ...clean(system, deps.target().secrets).split('\n').map((line) => `  ${line}`)];
+    },
     setSystem(text) {
       agent.setSystem(text);
       return text === undefined ? 'system prompt removed' : `system prompt set (${text.length} characters)`;
+    },
+    compact(focus) {
+      if (!deps.compact || !agent.compactor) throw new Error('compaction is not available here');
+      deps.compact(focus);
+    },
+    context() {
+      const window = agent.compactor?.window ?? contextWindow(agent.model);
+      if (window === undefined) return ['the context window of this model is not known'];
+      const used = agent.contextInUse();
+      return formatBreakdown(
+        contextBreakdown({
+          system: agent.system,
+          instructions: deps.instructions,
+          tools: agent.toolDefinitions(),
+          history: agent.history,
+          window,
+          ...(used !== undefined ? { used } : {}),
+        }),
+      );
     },
     toggleReasoning() {
       return deps.toggleReasoning() ? 'reasoning: shown in full' : 'reasoning: one summary line';
@@ -124,7 +153,11 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       const u = agent.usage;
       const extra: string[] = [];
       if (u.reasoningTokens) extra.push(`${formatTokens(u.reasoningTokens)} reasoning`);
-      if (u.cacheReadTokens) extra.push(`${formatTokens(u.cacheReadTokens)} cached`);
+      if ((u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0) > 0) {
+        const read = u.cacheReadTokens ?? 0;
+        const total = u.inputTokens + read + (u.cacheWriteTokens ?? 0);
+        extra.push(`cache: ${formatTokens(read)} read, ${formatTokens(u.cacheWriteTokens ?? 0)} written, ${total > 0 ? Math.round((read / total) * 100) : 0}% of input from the cache`);
+      }
       const requests = agent.requestCount === 1 ? '1 request' : `${agent.requestCount} requests`;
       return `this session: ${formatTokens(u.inputTokens)} tokens in · ${formatTokens(u.outputTokens)} out${extra.length ? ` (${extra.join(', ')})` : ''} · ${requests}`;
     },

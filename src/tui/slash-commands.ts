@@ -18,8 +18,14 @@ export interface SlashCommandContext {
   showProvider(): string;
   /** Returns a message, or throws Error with a readable message for an unknown provider. */
   setProvider(name: string): string;
+  /** The system prompt in effect, as lines to print. */
+  showSystem(): string[];
   /** `undefined` clears the system prompt. */
   setSystem(text: string | undefined): string;
+  /** /compact [focus]: compacts the conversation now (it prints what happened itself). */
+  compact(focus: string): void;
+  /** /context: what fills the context window, as lines to print. */
+  context(): string[];
   toggleReasoning(): string;
   usage(): string;
   copyLastAnswer(): string;
@@ -39,7 +45,9 @@ export const SLASH_COMMANDS: SlashCommandSpec[] = [
   { name: 'resume', args: '<id>', description: 'continue a stored conversation' },
   { name: 'model', args: '[name]', description: 'show or switch the model' },
   { name: 'provider', args: '[name]', description: 'show or switch the provider' },
-  { name: 'system', args: '[text]', description: 'set the system prompt (no text: remove it)' },
+  { name: 'system', args: '[text | --clear]', description: 'show the system prompt, replace it, or remove it' },
+  { name: 'context', description: 'what fills the context window' },
+  { name: 'compact', args: '[focus]', description: 'summarise the conversation to free context' },
   { name: 'reasoning', description: 'show or hide the model’s reasoning' },
   { name: 'usage', description: 'tokens used in this session' },
   { name: 'copy', description: 'copy the last answer to the clipboard' },
@@ -138,7 +146,14 @@ function dispatch({ name, args }: ParsedSlashCommand, ctx: SlashCommandContext):
       ctx.print(args === '' ? ctx.showProvider() : ctx.setProvider(args));
       return;
     case 'system':
-      ctx.print(ctx.setSystem(args === '' ? undefined : args));
+      if (args === '') for (const line of ctx.showSystem()) ctx.print(line);
+      else ctx.print(ctx.setSystem(args === '--clear' ? undefined : args));
+      return;
+    case 'context':
+      for (const line of ctx.context()) ctx.print(line);
+      return;
+    case 'compact':
+      ctx.compact(args);
       return;
     case 'reasoning':
       ctx.print(ctx.toggleReasoning());

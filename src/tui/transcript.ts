@@ -10,7 +10,7 @@
 import type { AgentEvent, RunResult } from '../agent/events.js';
 import type { AssistantMessage, ChatMessage, ProviderError } from '../agent/types.js';
 import { createTerminalSanitizer, sanitizeForTerminal, type TerminalSanitizer } from '../stream/sanitize.js';
-import { errorLine, type ErrorContext } from './format.js';
+import { errorLine, formatTokens, type ErrorContext } from './format.js';
 import { MarkdownRenderer, type CodeHighlighter } from './markdown.js';
 import { promptLines, replayLines } from './replay.js';
 import { displayWidth, lastColumns, wrapRows } from './text-width.js';
@@ -329,6 +329,13 @@ export class Transcript {
       }
       case 'usage':
         this.contextTokens = event.usage.inputTokens + event.usage.outputTokens;
+        return;
+      case 'compacting':
+        this.#waitingNote = 'compacting the conversation to fit the context window…';
+        return;
+      case 'compacted':
+        this.#waitingNote = undefined;
+        this.notice(`compacted ${formatTokens(event.before)} → ${formatTokens(event.after)} tokens${event.summarised ? ' (older messages summarised)' : ' (older tool output shortened)'}`, 'dim');
         return;
       case 'interrupted':
         this.interrupt();

@@ -65,6 +65,41 @@ export class AgentRunner {
     void this.#start(prompt);
   }
 
+  /** /compact: summarises the conversation now; prompts typed meanwhile wait in the queue. */
+  compact(focus: string): void {
+    if (this.#disposed) return;
+    const { agent, transcript, publish } = this.#options;
+    if (this.#busy) {
+      transcript.notice('an answer is on its way: /compact once it is done', 'error');
+      publish();
+      return;
+    }
+    const generation = ++this.#generation;
+    const controller = new AbortController();
+    this.#busy = true;
+    this.#controller = controller;
+    const current = (): boolean => generation === this.#generation;
+    const run = (async () => {
+      const events = agent.compact(focus || undefined, controller.signal);
+      for (let next = await events.next(); ; next = await events.next()) {
+        if (next.done) {
+          if (next.value && current()) transcript.notice(`could not compact: ${next.value.message}`, 'error');
+          break;
+        }
+        if (!current()) continue;
+        transcript.event(next.value);
+        publish();
+      }
+    })().catch((err: unknown) => {
+      if (current()) transcript.notice(`could not compact: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    });
+    this.#running = run;
+    publish();
+    void run.then(() => {
+      if (current()) this.#settle(generation);
+    });
+  }
+
   /** Stops the answer in progress: the request is aborted now, what arrived stays, marked.
    *  Queued prompts are dropped (they are in the input history). Returns false when idle. */
   interrupt(): boolean {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
 import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
+import { conversationOf } from './helpers.js';
 import { TmuxServer, hasTmux } from './tmux.js';
 
 if (!hasTmux) {
@@ -74,7 +75,7 @@ describe.skipIf(!hasTmux)('hermes tools in a real terminal (tmux)', () => {
     expect(at('The file created.txt is there now.')).toBeGreaterThan(at(`✓ run_shell ${command}`));
     expect(done).not.toContain('allow run_shell?');
     // what the command printed went back to the model
-    const tool = (server.requests[1]!.json.messages as { role: string; content: string }[]).find((m) => m.role === 'tool');
+    const tool = (conversationOf(server.requests[1]!.json) as { role: string; content: string }[]).find((m) => m.role === 'tool');
     expect(tool?.content).toBe('exit code 0\ncreated.txt\n');
 
     await hermes.key('C-d');
@@ -91,7 +92,7 @@ describe.skipIf(!hasTmux)('hermes tools in a real terminal (tmux)', () => {
     await again.type('and now?');
     await again.key('Enter');
     await again.waitForScreen((s) => s.includes('Still here.'), 'the next answer');
-    expect((server.requests[2]!.json.messages as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+    expect((conversationOf(server.requests[2]!.json) as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
     await again.key('C-d');
     expect(await again.exitCode()).toBe('0');
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
 import { anthropicTextFrames } from '../support/wire/anthropic.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
+import { conversationOf } from './helpers.js';
 import { TmuxServer, hasTmux, sleep, type HermesInTmux } from './tmux.js';
 
 if (!hasTmux) {
@@ -77,7 +78,7 @@ describe.skipIf(!hasTmux)('hermes in a real terminal (tmux)', () => {
     const answered = await waitForScreen((s) => s.includes('The end.') && s.includes('ask anything'), 'the second answer');
     expect(answered).toContain('Full answer, first line.');
     expect(answered).toMatch(/gpt-4\.1-mini · openai · .* in · .* out/);
-    const second = server.requests[1]!.json.messages as { role: string; content: string }[];
+    const second = conversationOf(server.requests[1]!.json) as { role: string; content: string }[];
     expect(second.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(second[1]!.content.trimEnd()).toBe(shown.join('\n'));
 

@@ -19,7 +19,10 @@ function recordingContext(overrides: Partial<SlashCommandContext> = {}) {
       if (name !== 'anthropic') throw new Error(`unknown provider "${name}" (known: openai, anthropic)`);
       return 'provider set to anthropic';
     },
+    showSystem: () => ['system prompt (12 characters):', '  You are hermes'],
     setSystem: (text) => (text === undefined ? 'system prompt removed' : `system prompt set (${text.length} chars)`),
+    compact: (focus) => calls.push(`compact ${focus}`),
+    context: () => ['system prompt  100  1%', 'free  9,900  99%'],
     toggleReasoning: () => 'reasoning shown',
     usage: () => '12 in / 34 out',
     copyLastAnswer: () => 'copied',
@@ -71,7 +74,14 @@ describe('runSlashCommand', () => {
 
   it('sets and removes the system prompt', () => {
     expect(run('/system be terse').printed[0]?.line).toBe('system prompt set (8 chars)');
-    expect(run('/system').printed[0]?.line).toBe('system prompt removed');
+    expect(run('/system --clear').printed[0]?.line).toBe('system prompt removed');
+    expect(run('/system').printed.map((p) => p.line)).toEqual(['system prompt (12 characters):', '  You are hermes']);
+  });
+
+  it('/compact passes what to keep in focus; /context prints the split', () => {
+    expect(run('/compact the failing test').calls).toEqual(['compact the failing test']);
+    expect(run('/compact').calls).toEqual(['compact ']);
+    expect(run('/context').printed.map((p) => p.line)).toEqual(['system prompt  100  1%', 'free  9,900  99%']);
   });
 
   it('dispatches the other commands', () => {
@@ -132,9 +142,12 @@ describe('completeSlashCommand', () => {
   });
 
   it('completes the common prefix of several matches', () => {
-    // /clear and /copy share only "c": nothing longer to complete
+    // /clear, /context, /compact and /copy share only "c": nothing longer to complete
     expect(completeSlashCommand('/c').completion).toBeUndefined();
-    expect(completeSlashCommand('/c').matches.map((c) => c.name)).toEqual(['clear', 'copy']);
+    expect(completeSlashCommand('/c').matches.map((c) => c.name)).toEqual(['clear', 'context', 'compact', 'copy']);
+    // /context and /compact share "co"; with /copy, only that
+    expect(completeSlashCommand('/con').completion).toBe('/context');
+    expect(completeSlashCommand('/com').completion).toBe('/compact ');
   });
 
   it('shows the usage of the command whose arguments are being typed', () => {
