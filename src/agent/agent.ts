@@ -182,6 +182,12 @@ export class Agent {
         return { kind: 'error', message: shown, error, visible: false };
       }
 
+      // The SDKs add an abort listener to the signal of every request and never remove it: on
+      // the run's own signal, a dozen tool round trips would print MaxListenersExceededWarning.
+      // Each request gets a signal of its own, linked to the run's only while it lasts.
+      const requestAbort = new AbortController();
+      const abortRequest = (): void => requestAbort.abort(signal.reason);
+      signal.addEventListener('abort', abortRequest, { once: true });
       const events = provider.stream({
         model: this.options.model,
         system: this.options.system,
@@ -189,37 +195,41 @@ export class Agent {
         tools: (this.options.tools ?? NO_TOOLS).definitions(),
         stream,
         maxOutputTokens: this.options.maxOutputTokens,
-        signal,
+        signal: requestAbort.signal,
       });
 
-      for await (const event of events) {
-        if (event.type === 'done' || event.type === 'error') {
-          last = event;
-          continue;
+      try {
+        for await (const event of events) {
+          if (event.type === 'done' || event.type === 'error') {
+            last = event;
+            continue;
+          }
+          if (signal.aborted) continue; // late events of a cancelled turn are dropped
+          switch (event.type) {
+            case 'text':
+            case 'reasoning':
+            case 'tool_call_start':
+              if (!visible) {
+                visible = true;
+                yield { type: 'first_delta' };
+              }
+              if (event.type === 'text') textParts.push(event.delta);
+              else if (event.type === 'reasoning') reasoningParts.push(event.delta);
+              yield event;
+              break;
+            case 'tool_call':
+              shown.toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
+              yield event;
+              break;
+            case 'usage':
+              addUsage(runUsage, event.usage);
+              addUsage(this.usage, event.usage);
+              yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
+              break;
+          }
         }
-        if (signal.aborted) continue; // late events of a cancelled turn are dropped
-        switch (event.type) {
-          case 'text':
-          case 'reasoning':
-          case 'tool_call_start':
-            if (!visible) {
-              visible = true;
-              yield { type: 'first_delta' };
-            }
-            if (event.type === 'text') textParts.push(event.delta);
-            else if (event.type === 'reasoning') reasoningParts.push(event.delta);
-            yield event;
-            break;
-          case 'tool_call':
-            shown.toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
-            yield event;
-            break;
-          case 'usage':
-            addUsage(runUsage, event.usage);
-            addUsage(this.usage, event.usage);
-            yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
-            break;
-        }
+      } finally {
+        signal.removeEventListener('abort', abortRequest);
       }
       shown.content = textParts.join('');
       shown.reasoning = reasoningParts.join('');
