@@ -240,6 +240,21 @@ describe('OpenAI Chat Completions adapter: stream content', () => {
     expect(last).toMatchObject({ type: 'done', stopReason: 'tool_calls' });
   });
 
+  it('ignores a tool_calls entry with no name and no arguments in an answer that finishes with stop', async () => {
+    const chunk = (delta: object, finish: string | null = null) =>
+      chatFrame({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const body = [
+      chunk({ role: 'assistant', content: 'Hello' }),
+      chunk({ content: '!', tool_calls: [{}] }),
+      chunk({ tool_calls: [{ index: 0 }] }),
+      chunk({}, 'stop'),
+      DONE_FRAME,
+    ].join('');
+    const events = await run([stream(body)]);
+    expect(events.filter((e) => e.type === 'tool_call' || e.type === 'tool_call_start')).toEqual([]);
+    expect(end(events)).toMatchObject({ type: 'done', stopReason: 'stop', message: { content: 'Hello!', toolCalls: [] } });
+  });
+
   it("takes usage from Groq's x_groq.usage", async () => {
     const frames = chatTextFrames(['ok']);
     const finish = JSON.parse(frames.at(-2)!.slice('data: '.length));

@@ -129,7 +129,9 @@ export class ChatAssembler {
     const events = this.out;
     for (const part of this.splitter.flush()) this.emitPart(part.kind, part.text);
     const message = this.message;
-    const calls = this.calls.slice().sort((a, b) => a.index - b.index);
+    // An entry with neither name nor arguments (`tool_calls: [{}]`, sent by some servers next to
+    // a plain answer) is no call at all: running it would cost a request for nothing.
+    const calls = this.calls.filter((call) => call.name !== '' || call.parts.length > 0).sort((a, b) => a.index - b.index);
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i]!;
       // Some local servers send no id; the next request needs one to pair the tool result.
@@ -222,7 +224,7 @@ export class ChatAssembler {
 
   private stopReason(): StopReason {
     if (this.message.refusal) return 'refusal';
-    const hasCalls = this.calls.length > 0;
+    const hasCalls = this.message.toolCalls.length > 0;
     switch (this.finishReason) {
       case 'length':
         return 'length';
