@@ -5,7 +5,7 @@
 import { DEFAULT_MAX_TURNS } from './config.js';
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
-import { DEFAULT_RETRY, retryDelay, sleep, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, RequestRetries, sleep, type RetryPolicy } from './retry.js';
 import { NO_TOOLS, type ToolRegistry } from './tools.js';
 import {
   emptyAssistantMessage,
@@ -160,6 +160,7 @@ export class Agent {
   /** One model request, with retries and the streaming fallback. */
   private async *request(turn: number, signal: AbortSignal, runUsage: Usage): AsyncGenerator<AgentEvent, RequestOutcome> {
     let stream = this.options.stream ?? true;
+    const retries = new RequestRetries(this.retry, this.options.connection.firstByteTimeoutMs);
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) return { kind: 'aborted', message: emptyAssistantMessage() };
       yield { type: 'request_start', turn, attempt };
@@ -253,7 +254,7 @@ export class Agent {
         yield { type: 'fallback', reason: 'the server does not stream; asking for the whole answer at once' };
         continue;
       }
-      const delay = retryDelay(error, attempt, visible, this.retry);
+      const delay = retries.delay(error, attempt, visible);
       if (delay === undefined) {
         const message = visible ? { ...last.message, content: shown.content, reasoning: shown.reasoning, toolCalls: shown.toolCalls } : shown;
         return { kind: 'error', message, error, visible };

@@ -104,6 +104,8 @@ export interface ProviderError {
   retryAfterMs?: number;
   /** The server refused a streaming request: the agent repeats it once with stream: false. */
   streamingRejected?: boolean;
+  /** Nothing of the answer arrived within the first-byte limit: the agent waits once more at most. */
+  firstByteTimeout?: boolean;
 }
 
 export interface ProviderRequest {

@@ -272,3 +272,26 @@ describe('agent turn loop: long runs', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
+
+describe('agent turn loop: answers that never start', () => {
+  const patient = (s: LoopbackServer, firstByteTimeoutMs: number): Partial<AgentOptions> => ({
+    connection: { baseURL: s.baseURL, apiKey: 'sk-test-key-0123456789', stallTimeoutMs: 5_000, firstByteTimeoutMs },
+  });
+
+  it('waits for "headers, then nothing" once more at most, not once per attempt', async () => {
+    server = await startLoopback([{ kind: 'stream', chunks: [], hang: true }]);
+    const events = await collect(agentFor(server, patient(server, 200)).run('hi'));
+    expect(server.requests).toHaveLength(2);
+    expect(ofType(events, 'retrying')).toHaveLength(1);
+    expect(finished(events).error).toMatchObject({ kind: 'stall', firstByteTimeout: true });
+    expect(finished(events).error?.message).toContain('did not start answering');
+  });
+
+  it('ends a stream of only keepalive comments as a stall (retried once), though bytes keep arriving', async () => {
+    const keepalives = Array.from({ length: 400 }, () => ': keepalive\n\n');
+    server = await startLoopback([{ kind: 'stream', chunks: keepalives, delayMs: 20, hang: true }]);
+    const events = await collect(agentFor(server, patient(server, 300)).run('hi'));
+    expect(server.requests).toHaveLength(2);
+    expect(finished(events).error).toMatchObject({ kind: 'stall', firstByteTimeout: true });
+  });
+});

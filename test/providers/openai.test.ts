@@ -425,6 +425,16 @@ describe('OpenAI Chat Completions adapter: failures', () => {
     expect(last.message.content).toBe('one two ');
   });
 
+  it('ends a stream that goes on with only keepalives and empty deltas after some text as a stall, keeping the text', async () => {
+    const empty = chatFrame({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] });
+    const filler = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? ': keepalive\n\n' : empty));
+    const events = await run([stream([firstTwo, ...filler], { delayMs: 10, hang: true })], {}, { stallTimeoutMs: 20_000, firstByteTimeoutMs: 1_000 });
+    const last = failure(events);
+    expect(last.error).toMatchObject({ kind: 'stall', retryable: true });
+    expect(last.error.firstByteTimeout).toBeUndefined();
+    expect(last.message.content).toBe('one two ');
+  });
+
   it('gives up on a server that never starts answering', async () => {
     const events = await run([{ kind: 'hang' }], {}, { firstByteTimeoutMs: 200 });
     const last = failure(events);

@@ -73,16 +73,19 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
               const delta = event.delta;
               if (delta.type === 'text_delta') {
                 if (delta.text) {
+                  transport.progress();
                   message.content += delta.text;
                   yield { type: 'text', delta: delta.text };
                 }
               } else {
+                if (carriesData(delta)) transport.progress();
                 const out = acc.delta(event.index, delta);
                 if (out) yield out;
               }
               break;
             }
             case 'content_block_start': {
+              transport.progress();
               const out = acc.start(event);
               if (out) yield out;
               break;
@@ -131,9 +134,15 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
 }
 
 
+/** A thinking, signature or tool-argument delta with something in it (empty ones are not progress). */
+function carriesData(delta: object): boolean {
+  const d = delta as { thinking?: unknown; signature?: unknown; partial_json?: unknown };
+  return !!(d.thinking || d.signature || d.partial_json);
+}
+
 function endedEarly(state: TransportState, signal: AbortSignal): ProviderError {
   const error = classifyError(new Error(ENDED_EARLY), state, signal);
-  if (error.kind === 'aborted' || error.kind === 'stall') return error;
+  if (error.kind === 'aborted' || error.kind === 'stall' || state.bodyProblem !== undefined) return error;
   return { kind: 'network', message: ENDED_EARLY, retryable: true };
 }
 

@@ -91,27 +91,39 @@ export class ChatAssembler {
   /** @param apiKey never allowed into an error message, even when a server echoes it. */
   constructor(private readonly apiKey: string | undefined) {}
 
-  chunk(chunk: WireChunk): void {
-    if (chunk === null || typeof chunk !== 'object') return;
+  /** Takes one chunk; true when it carried some of the answer (not an empty or keepalive delta). */
+  chunk(chunk: WireChunk): boolean {
+    if (chunk === null || typeof chunk !== 'object') return false;
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.usage = usage;
     const choice = chunk.choices?.[0];
-    if (!choice) return;
+    if (!choice) return false;
     const delta = choice.delta;
+    let progressed = false;
     if (delta) {
       const reasoning = delta.reasoning_content || delta.reasoning;
-      if (typeof reasoning === 'string' && reasoning !== '') this.reasoning(reasoning);
+      if (typeof reasoning === 'string' && reasoning !== '') {
+        progressed = true;
+        this.reasoning(reasoning);
+      }
       const content = delta.content;
-      if (typeof content === 'string' && content !== '') this.text(content);
+      if (typeof content === 'string' && content !== '') {
+        progressed = true;
+        this.text(content);
+      }
       const refusal = delta.refusal;
-      if (typeof refusal === 'string' && refusal !== '') this.refusal(refusal);
+      if (typeof refusal === 'string' && refusal !== '') {
+        progressed = true;
+        this.refusal(refusal);
+      }
       const toolCalls = delta.tool_calls;
-      if (toolCalls) this.toolCalls(toolCalls);
+      if (toolCalls && this.toolCalls(toolCalls)) progressed = true;
     }
     if (choice.finish_reason) {
       this.finishReason = choice.finish_reason;
       this.complete = true;
     }
+    return progressed;
   }
 
   /** A complete, non-streamed answer: emitted as one delta, then usage and done. */
@@ -195,7 +207,9 @@ export class ChatAssembler {
     this.out.push({ type: 'text', delta });
   }
 
-  private toolCalls(deltas: WireToolCallDelta[]): void {
+  /** True when some delta carried an id, a name or arguments. */
+  private toolCalls(deltas: WireToolCallDelta[]): boolean {
+    let progressed = false;
     for (const delta of deltas) {
       if (!delta || typeof delta !== 'object') continue;
       const id = typeof delta.id === 'string' && delta.id !== '' ? delta.id : undefined;
@@ -209,17 +223,25 @@ export class ChatAssembler {
       } else if (id !== undefined && call.id === '') {
         call.id = id;
       }
+      if (id !== undefined) progressed = true;
       const fn = delta.function;
       if (fn) {
         // Assigned, not concatenated: some servers repeat the name in every fragment.
-        if (typeof fn.name === 'string' && fn.name !== '') call.name = fn.name;
-        if (typeof fn.arguments === 'string' && fn.arguments !== '') call.parts.push(fn.arguments);
+        if (typeof fn.name === 'string' && fn.name !== '') {
+          call.name = fn.name;
+          progressed = true;
+        }
+        if (typeof fn.arguments === 'string' && fn.arguments !== '') {
+          call.parts.push(fn.arguments);
+          progressed = true;
+        }
       }
       if (!call.started && call.id !== '' && call.name !== '') {
         call.started = true;
         this.out.push({ type: 'tool_call_start', id: call.id, name: call.name });
       }
     }
+    return progressed;
   }
 
   private stopReason(): StopReason {

@@ -156,7 +156,7 @@ class Turn {
 
   /** The iterator ended without response.completed: an abort, a watchdog, or a cut stream. */
   failUnfinished(): StreamEvent {
-    if (this.signal.aborted || this.state.tripped) return this.fail(undefined);
+    if (this.signal.aborted || this.state.tripped || this.state.bodyProblem !== undefined) return this.fail(undefined);
     this.finished = true;
     const error: ProviderError = { kind: 'network', message: 'the stream ended before the answer was complete', retryable: true };
     if (this.message.content !== '') this.message.error = error.message;
@@ -201,6 +201,7 @@ async function* streamResponse(connection: ProviderConnection, request: Provider
     const sawDone = { done: false };
     for await (const batch of sseBatches(transport.bodyChunks(response))) {
       for (const event of responseEvents(batch, response.headers, sawDone)) {
+        if (carriesAnswer(event)) transport.progress();
         switch (event.type) {
           case 'response.output_text.delta': {
             const delta = event.delta;
@@ -298,6 +299,12 @@ function* responseEvents(messages: readonly SseMessage[], headers: Headers, stat
     if (data && data.error) throw new OpenAI.APIError(undefined, data.error as object, undefined, headers);
     yield data;
   }
+}
+
+/** Some of the answer (a non-empty delta, a new output item), not an empty or bookkeeping event. */
+function carriesAnswer(event: ResponseStreamEvent): boolean {
+  if (event.type === 'response.output_item.added') return true;
+  return event.type.endsWith('.delta') && !!(event as { delta?: unknown }).delta;
 }
 
 function parseResponse(json: string): ApiResponse {

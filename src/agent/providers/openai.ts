@@ -106,7 +106,7 @@ async function* streamChat(
             const body = chunk !== null && typeof chunk === 'object' && chunk.error ? chunk.error : chunk;
             throw new APIError(undefined, body as object, undefined, res.headers);
           }
-          asm.chunk(chunk);
+          if (asm.chunk(chunk)) transport.progress();
           const out = asm.out;
           if (out.length !== 0) {
             for (let i = 0; i < out.length; i++) yield out[i]!;
