@@ -176,6 +176,37 @@ describe('OpenAI Chat Completions adapter: stream content', () => {
     expect(end(events).message).toMatchObject({ content: 'Hello!', reasoning: 'The user says hi.' });
   });
 
+  it('reads a bare </think> (a template that opened the tag in the prompt: Qwen3) as the end of reasoning', async () => {
+    const tokens = ['Okay', ', the user', ' says hi.', '\n</', 'think', '>\n\n', 'Hello', '!'];
+    const events = await run([stream(chatTextSse(tokens, { model: 'qwen3:8b' }))], { model: 'qwen3:8b' });
+    expect(reasoning(events)).toBe('Okay, the user says hi.\n');
+    expect(text(events)).toBe('Hello!');
+    expect(end(events).message).toMatchObject({ content: 'Hello!', reasoning: 'Okay, the user says hi.\n' });
+  });
+
+  it('hands an implicit block that never closes back as the answer, in one text delta before done', async () => {
+    const events = await run([stream(chatTextSse(['Just ', 'the answer', '.'], { usage: true }))], { model: 'deepseek-r1:14b' });
+    expect(reasoning(events)).toBe('Just the answer.');
+    expect(texts(events)).toEqual(['Just the answer.']);
+    expect(events.slice(-3).map((e) => e.type)).toEqual(['text', 'usage', 'done']);
+    expect(end(events).message).toMatchObject({ content: 'Just the answer.', reasoning: '' });
+  });
+
+  it('streams the content of an implicit-tag model live when the server already separated its reasoning', async () => {
+    const events = await run([stream(chatTextSse(['Hello', ' there'], { reasoning: ['Thinking.'] }))], { model: 'qwen3:8b' });
+    expect(events.map((e) => e.type)).toEqual(['reasoning', 'text', 'text', 'done']);
+    expect(text(events)).toBe('Hello there');
+  });
+
+  it('follows the thinkTags setting: "implicit" for any model, "off" for none', async () => {
+    const body = chatTextSse(['Plan.</think>', 'Answer.']);
+    const implicit = await run([stream(body)], {}, { thinkTags: 'implicit' });
+    expect({ reasoning: reasoning(implicit), text: text(implicit) }).toEqual({ reasoning: 'Plan.', text: 'Answer.' });
+    await server?.close();
+    const off = await run([stream(chatTextSse(['<think>x</think>', 'y']))], { model: 'qwen3' }, { thinkTags: 'off' });
+    expect({ reasoning: reasoning(off), text: text(off) }).toEqual({ reasoning: '', text: '<think>x</think>y' });
+  });
+
   it('keeps prose that mentions <think> mid-line as text', async () => {
     const events = await run([stream(chatTextSse(['Some models emit ', '<think>', ' tags.']))]);
     expect(text(events)).toBe('Some models emit <think> tags.');

@@ -3,7 +3,7 @@
 
 import { APIError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import { ThinkTagSplitter } from '../../stream/think-tags.js';
+import { ThinkTagSplitter, type ThinkPart, type ThinkTagStart } from '../../stream/think-tags.js';
 import type { AssistantMessage, ProviderError, StopReason, StreamEvent, Usage } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
@@ -84,12 +84,20 @@ export class ChatAssembler {
   complete = false;
   private finishReason: string | undefined;
   private usage: WireUsage | undefined;
-  private readonly splitter = new ThinkTagSplitter();
+  private readonly splitter: ThinkTagSplitter;
   private readonly calls: PendingCall[] = [];
   private readonly slots: (PendingCall | undefined)[] = [];
 
-  /** @param apiKey never allowed into an error message, even when a server echoes it. */
-  constructor(private readonly apiKey: string | undefined) {}
+  /**
+   * @param apiKey never allowed into an error message, even when a server echoes it.
+   * @param thinkTags how `<think>` tags in the content are read (think-tags.ts).
+   */
+  constructor(
+    private readonly apiKey: string | undefined,
+    thinkTags: ThinkTagStart = 'text',
+  ) {
+    this.splitter = new ThinkTagSplitter(thinkTags);
+  }
 
   /** Takes one chunk; true when it carried some of the answer (not an empty or keepalive delta). */
   chunk(chunk: WireChunk): boolean {
@@ -104,6 +112,8 @@ export class ChatAssembler {
       const reasoning = delta.reasoning_content || delta.reasoning;
       if (typeof reasoning === 'string' && reasoning !== '') {
         progressed = true;
+        // Reasoning in its own field: the server parsed the tags, the content is plain text.
+        this.splitter.leaveImplicit();
         this.reasoning(reasoning);
       }
       const content = delta.content;
@@ -139,7 +149,7 @@ export class ChatAssembler {
   /** The end marker was seen: release held text, the tool calls, usage and `done`. */
   finish(): StreamEvent[] {
     const events = this.out;
-    for (const part of this.splitter.flush()) this.emitPart(part.kind, part.text);
+    for (const part of this.splitter.flush()) this.emitPart(part);
     const message = this.message;
     // An entry with neither name nor arguments (`tool_calls: [{}]`, sent by some servers next to
     // a plain answer) is no call at all: running it would cost a request for nothing.
@@ -183,7 +193,7 @@ export class ChatAssembler {
       this.out.push({ type: 'text', delta });
       return;
     }
-    for (const part of this.splitter.push(delta)) this.emitPart(part.kind, part.text);
+    for (const part of this.splitter.push(delta)) this.emitPart(part);
   }
 
   private reasoning(delta: string): void {
@@ -191,13 +201,18 @@ export class ChatAssembler {
     this.out.push({ type: 'reasoning', delta });
   }
 
-  private emitPart(kind: 'text' | 'reasoning', delta: string): void {
-    if (kind === 'reasoning') {
-      this.reasoning(delta);
-    } else {
-      this.message.content += delta;
-      this.out.push({ type: 'text', delta });
+  private emitPart(part: ThinkPart): void {
+    if (part.kind === 'reasoning') {
+      this.reasoning(part.text);
+      return;
     }
+    const message = this.message;
+    if (part.retracted && message.reasoning.endsWith(part.retracted)) {
+      // It streamed as reasoning but was the answer: the message keeps it once, as the answer.
+      message.reasoning = message.reasoning.slice(0, message.reasoning.length - part.retracted.length);
+    }
+    message.content += part.text;
+    this.out.push({ type: 'text', delta: part.text });
   }
 
   private refusal(delta: string): void {

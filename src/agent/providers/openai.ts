@@ -4,6 +4,7 @@
 
 import { APIError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
+import { thinkTagStart } from '../../stream/think-tags.js';
 import type { Provider, ProviderConnection, ProviderRequest, StreamEvent } from '../types.js';
 import { ChatAssembler, completionFailure, endedEarly, malformedFrame, type WireChunk } from './openai-assembler.js';
 import { classifyError } from './errors.js';
@@ -32,7 +33,7 @@ async function* streamChat(
   request: ProviderRequest,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   const { signal } = request;
-  const asm = new ChatAssembler(connection.apiKey);
+  const asm = new ChatAssembler(connection.apiKey, thinkTagStart(request.model, connection.thinkTags));
   let transport: Transport | undefined;
   try {
     // ---- open the request (the only phase that may be repeated) ----
