@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
-import { chatTextFrames } from '../support/wire/openai-chat.js';
+import { chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { e2eScope, runHermes } from './helpers.js';
 
 const SECRET = 'sk-test-SECRET123456789';
@@ -163,4 +163,24 @@ describe('answers that are not an API answer', () => {
       expect(server.requests).toHaveLength(1);
     });
   }
+});
+
+describe('long runs', () => {
+  it('15 tool round trips print no Node warning (no abort listener piles up on the run)', async () => {
+    const rounds = 15;
+    server = await scope.serve((n) =>
+      n <= rounds
+        ? { kind: 'stream', chunks: [chatToolCallSse([{ id: `call_${n}`, name: 'list_directory', arguments: '{"path":"."}' }])] }
+        : { kind: 'stream', chunks: [chatTextSse(['all listed'])] },
+    );
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'list it again and again', '--max-turns', String(rounds + 1)], {
+      env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET },
+      cwd: home,
+    });
+    expect(server.requests).toHaveLength(rounds + 1);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('all listed\n');
+    expect(result.stderr).not.toMatch(/Warning|MaxListeners/);
+  });
 });
