@@ -162,6 +162,15 @@ describe('answers that are not an API answer', () => {
       // A portal does not turn into an API between attempts.
       expect(server.requests).toHaveLength(1);
     });
+
+    it(`${provider.name}: with --no-stream, a 200 web page is reported as not JSON`, async () => {
+      server = await scope.serve([{ kind: 'stream', status: 200, headers: { 'content-type': 'text/html' }, chunks: [page('Hotel WiFi Login')] }]);
+      const { home, hermesHome } = dirs();
+      const result = await runHermes(['-p', 'hi', '--no-stream', ...provider.args], { env: { HOME: home, HERMES_HOME: hermesHome, ...provider.env(server) } });
+      expect(result.code).toBe(1);
+      expectOneLine(result.stderr);
+      expect(result.stderr).toMatch(/^hermes: the server answered with text\/html, not JSON \("Hotel WiFi Login"\)/);
+    });
   }
 });
 

@@ -142,7 +142,7 @@ function carriesData(delta: object): boolean {
 
 function endedEarly(state: TransportState, signal: AbortSignal): ProviderError {
   const error = classifyError(new Error(ENDED_EARLY), state, signal);
-  if (error.kind === 'aborted' || error.kind === 'stall' || state.bodyProblem !== undefined) return error;
+  if (error.kind === 'aborted' || error.kind === 'stall') return error;
   return { kind: 'network', message: ENDED_EARLY, retryable: true };
 }
 

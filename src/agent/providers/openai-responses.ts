@@ -156,7 +156,7 @@ class Turn {
 
   /** The iterator ended without response.completed: an abort, a watchdog, or a cut stream. */
   failUnfinished(): StreamEvent {
-    if (this.signal.aborted || this.state.tripped || this.state.bodyProblem !== undefined) return this.fail(undefined);
+    if (this.signal.aborted || this.state.tripped) return this.fail(undefined);
     this.finished = true;
     const error: ProviderError = { kind: 'network', message: 'the stream ended before the answer was complete', retryable: true };
     if (this.message.content !== '') this.message.error = error.message;

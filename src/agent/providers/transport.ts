@@ -126,34 +126,42 @@ export function createTransport(options: TransportOptions): Transport {
     const ok = response.status >= 200 && response.status < 300;
     const emptyStream = (): Response => {
       phase = 'over';
-      return new Response('', { status: response.status, headers: { 'content-type': ok ? 'text/event-stream' : 'text/plain' } });
+      return new Response('', { status: response.status, headers: { 'content-type': 'text/event-stream' } });
     };
-    if (unsupportedEncoding !== undefined) {
-      await chunks.return?.();
-      state.bodyProblem = `the server sent its answer compressed as "${unsupportedEncoding}", which hermes cannot decode (HTTP ${response.status} from ${state.address})`;
-      return emptyStream();
-    }
-    if (wantsStream && ok) {
-      let kind: BodyKind = /json/i.test(contentType) ? 'json' : 'stream';
-      if (kind !== 'json' && !/text\/event-stream/i.test(contentType)) {
-        // Not labelled as a stream: the first bytes decide (some servers send SSE as text/plain).
+    // The request fails with the problem as its cause; classifyError reads it from the state.
+    const refuse = (problem: string): never => {
+      state.bodyProblem = problem;
+      throw new Error(problem);
+    };
+    const from = `HTTP ${response.status} from ${state.address}`;
+    try {
+      if (unsupportedEncoding !== undefined) {
+        await chunks.return?.();
+        refuse(`the server sent its answer compressed as "${unsupportedEncoding}", which hermes cannot decode (${from})`);
+      }
+      let json = ok && /json/i.test(contentType);
+      if (ok && !json && !(wantsStream && /text\/event-stream/i.test(contentType))) {
+        // Not labelled as what was asked for: the first bytes decide (some servers send SSE
+        // as text/plain, or JSON without a content type).
         const peeked = await peek(chunks);
         chunks = peeked.chunks;
-        kind = peeked.kind;
+        if (peeked.kind === 'other') {
+          const page = Buffer.concat(await readAll(chunks, PAGE_PEEK_BYTES)).toString('utf8');
+          const what = contentType.split(';', 1)[0]!.trim() || 'a body without a content type';
+          const gist = bodyGist(page);
+          refuse(`the server answered with ${what}, not ${wantsStream ? 'a stream' : 'JSON'}${gist ? ` ("${gist}")` : ''} (${from})`);
+        }
+        json = peeked.kind === 'json';
       }
-      if (kind === 'json') {
+      if (wantsStream && json) {
         // Read the whole answer now and give the SDK an empty stream; the adapter turns the
         // JSON into one delta. No second request is needed: the server already answered.
         state.jsonInsteadOfStream = Buffer.concat(await readAll(chunks)).toString('utf8');
         return emptyStream();
       }
-      if (kind === 'other') {
-        const page = Buffer.concat(await readAll(chunks, PAGE_PEEK_BYTES)).toString('utf8');
-        const what = contentType.split(';', 1)[0]!.trim() || 'a body without a content type';
-        const gist = bodyGist(page);
-        state.bodyProblem = `the server answered with ${what}, not a stream${gist ? ` ("${gist}")` : ''} (HTTP ${response.status} from ${state.address})`;
-        return emptyStream();
-      }
+    } catch (err) {
+      phase = 'over';
+      throw err;
     }
     // A streaming answer progresses with what the adapter makes of its events; anything else
     // (an error body, a complete answer) with its bytes.
