@@ -374,6 +374,16 @@ describe('OpenAI Chat Completions adapter: server quirks', () => {
     expect(server!.requests).toHaveLength(1);
   });
 
+  it('reads a body labelled neither SSE nor JSON by its first bytes: SSE as text/plain streams, JSON is one delta', async () => {
+    const sse = chatTextFrames(['str', 'eamed']);
+    const plain = await run([stream(['\uFEFF\n', 'da', sse.join('').slice(2)], { headers: { 'content-type': 'text/plain' }, delayMs: 5 })]);
+    expect(texts(plain)).toEqual(['str', 'eamed']);
+    await server?.close();
+    const json = await run([stream(JSON.stringify(chatCompletionJson('whole')), { headers: { 'content-type': '' } })]);
+    expect(texts(json)).toEqual(['whole']);
+    expect(end(json).type).toBe('done');
+  });
+
   it('reports a 200 JSON body that carries an error instead of choices as an error', async () => {
     const events = await run([{ kind: 'json', body: { error: { message: 'upstream provider exploded', code: 502 } } }]);
     const last = failure(events);

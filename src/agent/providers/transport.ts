@@ -278,10 +278,11 @@ async function peek(chunks: AsyncIterator<Uint8Array>): Promise<{ kind: BodyKind
     const next = await chunks.next();
     if (next.done) break;
     seen.push(next.value);
-    const start = Buffer.concat(seen).toString('utf8').replace(/^\uFEFF?\s+/, '');
+    const start = Buffer.concat(seen).toString('utf8').replace(/^\uFEFF?\s*/, '');
     if (start === '') continue;
+    // Too short to tell yet ("da" may become "data:").
     if (SSE_FIELDS.some((field) => field.length > start.length && field.startsWith(start))) continue;
-    if (/^(?::|data:|event:|id:|retry:)/.test(start)) kind = 'stream';
+    if (start.startsWith(':') || SSE_FIELDS.some((field) => start.startsWith(field))) kind = 'stream';
     else if (/^[{[]/.test(start)) kind = 'json';
     else kind = 'other';
     break;
