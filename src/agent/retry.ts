@@ -18,7 +18,7 @@ const LONGEST_ADVISED_WAIT_MS = 60_000;
  * The delay before the next attempt, or undefined when the error must not be retried.
  * `visibleOutput`: once anything was shown, a retry would print it twice (DESIGN rule 3).
  */
-export function retryDelay(error: ProviderError, attempt: number, visibleOutput: boolean, policy: RetryPolicy): number | undefined {
+function retryDelay(error: ProviderError, attempt: number, visibleOutput: boolean, policy: RetryPolicy): number | undefined {
   if (!error.retryable || visibleOutput || attempt >= policy.maxAttempts) return undefined;
   if (error.retryAfterMs !== undefined) {
     return error.retryAfterMs > LONGEST_ADVISED_WAIT_MS ? undefined : error.retryAfterMs;

@@ -133,7 +133,6 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
   }
 }
 
-
 /** A thinking, signature or tool-argument delta with something in it (empty ones are not progress). */
 function carriesData(delta: object): boolean {
   const d = delta as { thinking?: unknown; signature?: unknown; partial_json?: unknown };
