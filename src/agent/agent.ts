@@ -7,7 +7,7 @@ import { CompactionError, type Compaction, type Compactor } from './context/comp
 import { isContextOverflow, windowFromOverflow } from './context/overflow.js';
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
-import { DEFAULT_RETRY, retryDelay, sleep, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, RequestRetries, sleep, type RetryPolicy } from './retry.js';
 import { NO_TOOLS, type ToolRegistry } from './tools.js';
 import {
   emptyAssistantMessage,
@@ -197,6 +197,7 @@ export class Agent {
   private async *request(turn: number, signal: AbortSignal, runUsage: Usage): AsyncGenerator<AgentEvent, RequestOutcome> {
     let stream = this.options.stream ?? true;
     let compactedForOverflow = false;
+    const retries = new RequestRetries(this.retry, this.options.connection.firstByteTimeoutMs);
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) return { kind: 'aborted', message: emptyAssistantMessage() };
       yield { type: 'request_start', turn, attempt };
@@ -220,6 +221,12 @@ export class Agent {
       }
 
       const sentMessages = this.history.length;
+      // The SDKs add an abort listener to the signal of every request and never remove it: on
+      // the run's own signal, a dozen tool round trips would print MaxListenersExceededWarning.
+      // Each request gets a signal of its own, linked to the run's only while it lasts.
+      const requestAbort = new AbortController();
+      const abortRequest = (): void => requestAbort.abort(signal.reason);
+      signal.addEventListener('abort', abortRequest, { once: true });
       const events = provider.stream({
         model: this.options.model,
         system: this.options.system,
@@ -228,39 +235,43 @@ export class Agent {
         stream,
         maxOutputTokens: this.options.maxOutputTokens,
         ...(this.options.cache ? { cache: this.options.cache } : {}),
-        signal,
+        signal: requestAbort.signal,
       });
 
-      for await (const event of events) {
-        if (event.type === 'done' || event.type === 'error') {
-          last = event;
-          continue;
+      try {
+        for await (const event of events) {
+          if (event.type === 'done' || event.type === 'error') {
+            last = event;
+            continue;
+          }
+          if (signal.aborted) continue; // late events of a cancelled turn are dropped
+          switch (event.type) {
+            case 'text':
+            case 'reasoning':
+            case 'tool_call_start':
+              if (!visible) {
+                visible = true;
+                yield { type: 'first_delta' };
+              }
+              if (event.type === 'text') textParts.push(event.delta);
+              else if (event.type === 'reasoning') reasoningParts.push(event.delta);
+              yield event;
+              break;
+            case 'tool_call':
+              shown.toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
+              yield event;
+              break;
+            case 'usage':
+              addUsage(runUsage, event.usage);
+              addUsage(this.usage, event.usage);
+              this.lastUsage = event.usage;
+              this.options.compactor?.observe(event.usage, sentMessages);
+              yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
+              break;
+          }
         }
-        if (signal.aborted) continue; // late events of a cancelled turn are dropped
-        switch (event.type) {
-          case 'text':
-          case 'reasoning':
-          case 'tool_call_start':
-            if (!visible) {
-              visible = true;
-              yield { type: 'first_delta' };
-            }
-            if (event.type === 'text') textParts.push(event.delta);
-            else if (event.type === 'reasoning') reasoningParts.push(event.delta);
-            yield event;
-            break;
-          case 'tool_call':
-            shown.toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
-            yield event;
-            break;
-          case 'usage':
-            addUsage(runUsage, event.usage);
-            addUsage(this.usage, event.usage);
-            this.lastUsage = event.usage;
-            this.options.compactor?.observe(event.usage, sentMessages);
-            yield { type: 'usage', usage: event.usage, total: { ...this.usage } };
-            break;
-        }
+      } finally {
+        signal.removeEventListener('abort', abortRequest);
       }
       shown.content = textParts.join('');
       shown.reasoning = reasoningParts.join('');
@@ -293,7 +304,7 @@ export class Agent {
         yield { type: 'fallback', reason: 'the server does not stream; asking for the whole answer at once' };
         continue;
       }
-      const delay = retryDelay(error, attempt, visible, this.retry);
+      const delay = retries.delay(error, attempt, visible);
       if (delay === undefined) {
         const message = visible ? { ...last.message, content: shown.content, reasoning: shown.reasoning, toolCalls: shown.toolCalls } : shown;
         return { kind: 'error', message, error, visible };

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ThinkTagSetting } from '../stream/think-tags.js';
 import { contextWindowValue, validateConversationConfig, type CompactionFileConfig, type ConversationFileConfig } from './conversation-config.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
@@ -53,6 +54,8 @@ export interface FileConfig extends ConversationFileConfig {
   stallTimeout?: number;
   maxTurns?: number;
   stream?: boolean;
+  /** How `<think>` tags in answers are read: 'auto' (by the model's name), 'implicit' or 'off'. */
+  thinkTags?: ThinkTagSetting;
   openai?: ProviderFileConfig;
   anthropic?: ProviderFileConfig;
   'openai-responses'?: ProviderFileConfig;
@@ -209,6 +212,12 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     if (typeof data.stream !== 'boolean') throw bad('stream', 'true or false', data.stream);
     out.stream = data.stream;
   }
+  if (data.thinkTags !== undefined) {
+    if (data.thinkTags !== 'auto' && data.thinkTags !== 'implicit' && data.thinkTags !== 'off') {
+      throw bad('thinkTags', '"auto", "implicit" or "off"', data.thinkTags);
+    }
+    out.thinkTags = data.thinkTags;
+  }
   for (const provider of PROVIDERS) {
     const section = data[provider];
     if (section === undefined) continue;
@@ -296,7 +305,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     maxTurns: flags.maxTurns ?? fromFile.maxTurns ?? DEFAULT_MAX_TURNS,
     stallTimeoutMs,
     firstByteTimeoutMs,
-    connection: { baseURL, apiKey, stallTimeoutMs, firstByteTimeoutMs },
+    connection: { baseURL, apiKey, stallTimeoutMs, firstByteTimeoutMs, ...(fromFile.thinkTags ? { thinkTags: fromFile.thinkTags } : {}) },
     secrets,
     configPath: file,
     home: hermesHome(env, cwd),

@@ -1,6 +1,8 @@
 // The normalised shapes every layer above the provider adapters speaks (see DESIGN.md).
 // Nothing here knows a wire format.
 
+import type { ThinkTagSetting } from '../stream/think-tags.js';
+
 export type ProviderId = 'openai' | 'anthropic' | 'openai-responses';
 
 export interface Usage {
@@ -104,6 +106,8 @@ export interface ProviderError {
   retryAfterMs?: number;
   /** The server refused a streaming request: the agent repeats it once with stream: false. */
   streamingRejected?: boolean;
+  /** Nothing of the answer arrived within the first-byte limit: the agent waits once more at most. */
+  firstByteTimeout?: boolean;
 }
 
 export interface ProviderRequest {
@@ -131,8 +135,10 @@ export interface ProviderConnection {
   apiKey?: string;
   /** Abort the response when no byte arrives for this long once it has begun. */
   stallTimeoutMs: number;
-  /** Abort when the first byte of the response takes longer than this. */
+  /** Abort when nothing of the answer has arrived for this long (keepalives do not count). */
   firstByteTimeoutMs: number;
+  /** How `<think>` tags in the content are read (src/stream/think-tags.ts); default 'auto'. */
+  thinkTags?: ThinkTagSetting;
 }
 
 /** One wire API. Built fresh for each request, so an aborted request never poisons the next. */

@@ -56,6 +56,7 @@ Environment:
   HERMES_DEBUG=1                        stack traces for unexpected errors
 
 Config file (config.json): provider, model, baseURL, system, stallTimeout, maxTurns, stream,
+thinkTags ("auto", "implicit" or "off"),
 and per provider {"anthropic": {"model": "...", "baseURL": "..."}}.
 Precedence: options > environment > config file > defaults.
 

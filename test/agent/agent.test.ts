@@ -1,6 +1,7 @@
 // The turn loop against a real loopback server speaking Chat Completions through the real
 // openai SDK: retries, fallback, stall, tools and interrupts as a user experiences them.
 
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, INTERRUPTED_TOOL_RESULT, type AgentOptions } from '../../src/agent/agent.js';
 import type { AgentEvent } from '../../src/agent/events.js';
@@ -242,5 +243,55 @@ describe('agent turn loop', () => {
     const events = await collect(agent.run('go'));
     expect(ofType(events, 'tool_finished').map((e) => e.isError)).toEqual([true, true]);
     expect(finished(events).status).toBe('completed');
+  });
+});
+
+describe('agent turn loop: long runs', () => {
+  it('leaves no abort listener behind on the run signal: 12 tool round trips print no MaxListenersExceededWarning', async () => {
+    const rounds = 12;
+    server = await startLoopback((n) =>
+      n <= rounds ? stream(chatToolCallSse([{ id: `call_${n}`, name: 'add', arguments: '{"a":1,"b":2}' }])) : stream(chatTextSse(['done'])),
+    );
+    const agent = agentFor(server, { tools: new StaticToolRegistry([addTool]), maxTurns: rounds + 1 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    const controller = new AbortController();
+    try {
+      const events = await collect(agent.run('add a lot', controller.signal));
+      expect(finished(events).status).toBe('completed');
+      expect(ofType(events, 'tool_finished')).toHaveLength(rounds);
+      // A warning is emitted on the next tick after the listener that crosses the limit.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('agent turn loop: answers that never start', () => {
+  const patient = (s: LoopbackServer, firstByteTimeoutMs: number): Partial<AgentOptions> => ({
+    connection: { baseURL: s.baseURL, apiKey: 'sk-test-key-0123456789', stallTimeoutMs: 5_000, firstByteTimeoutMs },
+  });
+
+  it('waits for "headers, then nothing" once more at most, not once per attempt', async () => {
+    server = await startLoopback([{ kind: 'stream', chunks: [], hang: true }]);
+    const events = await collect(agentFor(server, patient(server, 200)).run('hi'));
+    expect(server.requests).toHaveLength(2);
+    expect(ofType(events, 'retrying')).toHaveLength(1);
+    expect(finished(events).error).toMatchObject({ kind: 'stall', firstByteTimeout: true });
+    expect(finished(events).error?.message).toContain('did not start answering');
+  });
+
+  it('ends a stream of only keepalive comments as a stall (retried once), though bytes keep arriving', async () => {
+    const keepalives = Array.from({ length: 400 }, () => ': keepalive\n\n');
+    server = await startLoopback([{ kind: 'stream', chunks: keepalives, delayMs: 20, hang: true }]);
+    const events = await collect(agentFor(server, patient(server, 300)).run('hi'));
+    expect(server.requests).toHaveLength(2);
+    expect(finished(events).error).toMatchObject({ kind: 'stall', firstByteTimeout: true });
   });
 });

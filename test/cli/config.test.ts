@@ -122,6 +122,12 @@ describe('resolveConfig precedence', () => {
     expect(resolveConfig({ env: keys, flags: { provider: 'openai-responses' } }).model).toBe('gpt-5-mini');
   });
 
+  it('hands the thinkTags setting of the file to the provider connection', () => {
+    expect(resolve().connection.thinkTags).toBeUndefined();
+    writeFile({ thinkTags: 'implicit' });
+    expect(resolve().connection.thinkTags).toBe('implicit');
+  });
+
   it('treats empty environment variables as unset', () => {
     writeFile({ model: 'file-model' });
     expect(resolveConfig({ env: env({ HERMES_MODEL: '', HERMES_PROVIDER: '', OPENAI_BASE_URL: '' }) })).toMatchObject({ model: 'file-model', provider: 'openai', baseURL: undefined });
@@ -190,6 +196,7 @@ describe('a broken config file', () => {
       [{ baseURL: 'localhost:1234' }, '"baseURL"'],
       [{ anthropic: { model: 7 } }, '"anthropic.model"'],
       [{ openai: 'gpt' }, '"openai"'],
+      [{ thinkTags: 'always' }, '"thinkTags"'],
     ];
     for (const [content, key] of cases) {
       const file = writeFile(content);

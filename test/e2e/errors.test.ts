@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
-import { chatTextFrames } from '../support/wire/openai-chat.js';
+import { chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { e2eScope, runHermes } from './helpers.js';
 
 const SECRET = 'sk-test-SECRET123456789';
@@ -121,5 +121,75 @@ describe('model and network failures exit 1', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('before\n');
     expect(result.stderr).toMatch(/^hermes: the stream stalled.*--stall-timeout\)\n$/);
+  });
+});
+
+describe('answers that are not an API answer', () => {
+  const PROVIDERS = [
+    { name: 'openai', args: [] as string[], env: (s: LoopbackServer) => ({ OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: SECRET }) },
+    { name: 'openai-responses', args: ['--provider', 'openai-responses'], env: (s: LoopbackServer) => ({ OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: SECRET }) },
+    { name: 'anthropic', args: ['--provider', 'anthropic'], env: (s: LoopbackServer) => ({ ANTHROPIC_BASE_URL: s.origin, ANTHROPIC_API_KEY: SECRET }) },
+  ];
+  // A proxy's error page: a title, styles, a script and kilobytes of markup.
+  const page = (title: string): string =>
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${'body{margin:0}'.repeat(200)}</style>` +
+    `<script>${'var x=1;'.repeat(300)}</script></head><body><h1>${title}</h1>${'<p>The upstream server did not answer.</p>'.repeat(80)}</body></html>\n`;
+
+  for (const provider of PROVIDERS) {
+    it(`${provider.name}: a proxy's HTML 502 page is one line with its status, title and address`, async () => {
+      const html = page('502 Bad Gateway &mdash; nginx');
+      expect(html.length).toBeGreaterThan(7_000);
+      server = await scope.serve([{ kind: 'stream', status: 502, headers: { 'content-type': 'text/html', 'retry-after-ms': '0' }, chunks: [html] }]);
+      const { home, hermesHome } = dirs();
+      const result = await runHermes(['-p', 'hi', ...provider.args], { env: { HOME: home, HERMES_HOME: hermesHome, ...provider.env(server) } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expectOneLine(result.stderr);
+      expect(result.stderr).toMatch(/^hermes: HTTP 502: 502 Bad Gateway — nginx \(an HTML page from http:\/\/127\.0\.0\.1:\d+\/v1\/\w+/);
+      expect(result.stderr).not.toMatch(/<|var x|upstream server did not answer/);
+      expect(result.stderr.length).toBeLessThan(400);
+    });
+
+    it(`${provider.name}: a captive portal's 200 text/html is reported as a web page, not as a broken stream`, async () => {
+      server = await scope.serve([{ kind: 'stream', status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, chunks: [page('Hotel WiFi Login')] }]);
+      const { home, hermesHome } = dirs();
+      const result = await runHermes(['-p', 'hi', ...provider.args], { env: { HOME: home, HERMES_HOME: hermesHome, ...provider.env(server) } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expectOneLine(result.stderr);
+      expect(result.stderr).toMatch(/^hermes: the server answered with text\/html, not a stream \("Hotel WiFi Login"\) \(HTTP 200 from http:\/\/127\.0\.0\.1:\d+\/v1\/\w+/);
+      expect(result.stderr).not.toContain('ended before the answer was complete');
+      // A portal does not turn into an API between attempts.
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it(`${provider.name}: with --no-stream, a 200 web page is reported as not JSON`, async () => {
+      server = await scope.serve([{ kind: 'stream', status: 200, headers: { 'content-type': 'text/html' }, chunks: [page('Hotel WiFi Login')] }]);
+      const { home, hermesHome } = dirs();
+      const result = await runHermes(['-p', 'hi', '--no-stream', ...provider.args], { env: { HOME: home, HERMES_HOME: hermesHome, ...provider.env(server) } });
+      expect(result.code).toBe(1);
+      expectOneLine(result.stderr);
+      expect(result.stderr).toMatch(/^hermes: the server answered with text\/html, not JSON \("Hotel WiFi Login"\)/);
+    });
+  }
+});
+
+describe('long runs', () => {
+  it('15 tool round trips print no Node warning (no abort listener piles up on the run)', async () => {
+    const rounds = 15;
+    server = await scope.serve((n) =>
+      n <= rounds
+        ? { kind: 'stream', chunks: [chatToolCallSse([{ id: `call_${n}`, name: 'list_directory', arguments: '{"path":"."}' }])] }
+        : { kind: 'stream', chunks: [chatTextSse(['all listed'])] },
+    );
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'list it again and again', '--max-turns', String(rounds + 1)], {
+      env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: SECRET },
+      cwd: home,
+    });
+    expect(server.requests).toHaveLength(rounds + 1);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('all listed\n');
+    expect(result.stderr).not.toMatch(/Warning|MaxListeners/);
   });
 });

@@ -17,6 +17,7 @@ import type {
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
 import {
   anthropicErrorBody,
+  anthropicFrame,
   anthropicErrorEvent,
   anthropicMessageJson,
   anthropicTextFrames,
@@ -186,6 +187,22 @@ describe('anthropic adapter: errors inside the stream', () => {
     const result = await run(createAnthropicProvider(connect(s, { stallTimeoutMs: 200 })).stream(request()));
     expect(errorOf(result)).toMatchObject({ kind: 'stall', retryable: true });
     expect(result.message.content).toBe('slow answer');
+  });
+
+  it('pings and empty deltas after some text, nothing else -> stall error with the partial text', async () => {
+    const emptyDelta = anthropicFrame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: '' } });
+    const filler = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? anthropicFrame('ping', { type: 'ping' }) : emptyDelta));
+    const s = await serve([{ kind: 'stream', chunks: [...textPrefix(['slow ', 'answer', ' never ends'], 2), ...filler], delayMs: 10, hang: true }]);
+    const result = await run(createAnthropicProvider(connect(s, { stallTimeoutMs: 20_000, firstByteTimeoutMs: 1_000 })).stream(request()));
+    expect(errorOf(result)).toMatchObject({ kind: 'stall', retryable: true });
+    expect(result.message.content).toBe('slow answer');
+  });
+
+  it('only pings from the start -> a first-byte timeout, though bytes keep arriving', async () => {
+    const pings = Array.from({ length: 1000 }, () => anthropicFrame('ping', { type: 'ping' }));
+    const s = await serve([{ kind: 'stream', chunks: [anthropicTextFrames(['x'])[0]!, ...pings], delayMs: 10, hang: true }]);
+    const result = await run(createAnthropicProvider(connect(s, { stallTimeoutMs: 20_000, firstByteTimeoutMs: 1_000 })).stream(request()));
+    expect(errorOf(result)).toMatchObject({ kind: 'stall', retryable: true, firstByteTimeout: true });
   });
 
   it('a server that never answers -> first-byte stall error', async () => {

@@ -420,6 +420,15 @@ describe('OpenAI Responses adapter: failures', () => {
     if (end.type === 'error') expect(end.error.message).toContain('Incorrect API key provided');
   });
 
+  it('ends a stream that goes on with only keepalives and empty deltas after some text as a stall, keeping the text', async () => {
+    const filler = Array.from({ length: 1000 }, (_, i) =>
+      i % 2 === 0 ? ': keepalive\n\n' : responsesSse([{ type: 'response.output_text.delta', item_id: 'msg_x', output_index: 0, content_index: 0, delta: '' }]),
+    );
+    await serve([{ kind: 'stream', chunks: [...cutAfterDeltas(2), ...filler], delayMs: 10, hang: true }]);
+    const events = await collect(provider({ stallTimeoutMs: 20_000, firstByteTimeoutMs: 1_000 }).stream(request()));
+    expect(terminal(events)).toMatchObject({ type: 'error', error: { kind: 'stall' }, message: { content: 'Partial answer ' } });
+  });
+
   it('ends a stalled stream with a stall error and the partial text', async () => {
     await serve([{ kind: 'stream', chunks: cutAfterDeltas(2), hang: true }]);
     const events = await collect(provider({ stallTimeoutMs: 200 }).stream(request()));

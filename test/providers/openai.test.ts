@@ -176,6 +176,37 @@ describe('OpenAI Chat Completions adapter: stream content', () => {
     expect(end(events).message).toMatchObject({ content: 'Hello!', reasoning: 'The user says hi.' });
   });
 
+  it('reads a bare </think> (a template that opened the tag in the prompt: Qwen3) as the end of reasoning', async () => {
+    const tokens = ['Okay', ', the user', ' says hi.', '\n</', 'think', '>\n\n', 'Hello', '!'];
+    const events = await run([stream(chatTextSse(tokens, { model: 'qwen3:8b' }))], { model: 'qwen3:8b' });
+    expect(reasoning(events)).toBe('Okay, the user says hi.\n');
+    expect(text(events)).toBe('Hello!');
+    expect(end(events).message).toMatchObject({ content: 'Hello!', reasoning: 'Okay, the user says hi.\n' });
+  });
+
+  it('hands an implicit block that never closes back as the answer, in one text delta before done', async () => {
+    const events = await run([stream(chatTextSse(['Just ', 'the answer', '.'], { usage: true }))], { model: 'deepseek-r1:14b' });
+    expect(reasoning(events)).toBe('Just the answer.');
+    expect(texts(events)).toEqual(['Just the answer.']);
+    expect(events.slice(-3).map((e) => e.type)).toEqual(['text', 'usage', 'done']);
+    expect(end(events).message).toMatchObject({ content: 'Just the answer.', reasoning: '' });
+  });
+
+  it('streams the content of an implicit-tag model live when the server already separated its reasoning', async () => {
+    const events = await run([stream(chatTextSse(['Hello', ' there'], { reasoning: ['Thinking.'] }))], { model: 'qwen3:8b' });
+    expect(events.map((e) => e.type)).toEqual(['reasoning', 'text', 'text', 'done']);
+    expect(text(events)).toBe('Hello there');
+  });
+
+  it('follows the thinkTags setting: "implicit" for any model, "off" for none', async () => {
+    const body = chatTextSse(['Plan.</think>', 'Answer.']);
+    const implicit = await run([stream(body)], {}, { thinkTags: 'implicit' });
+    expect({ reasoning: reasoning(implicit), text: text(implicit) }).toEqual({ reasoning: 'Plan.', text: 'Answer.' });
+    await server?.close();
+    const off = await run([stream(chatTextSse(['<think>x</think>', 'y']))], { model: 'qwen3' }, { thinkTags: 'off' });
+    expect({ reasoning: reasoning(off), text: text(off) }).toEqual({ reasoning: '', text: '<think>x</think>y' });
+  });
+
   it('keeps prose that mentions <think> mid-line as text', async () => {
     const events = await run([stream(chatTextSse(['Some models emit ', '<think>', ' tags.']))]);
     expect(text(events)).toBe('Some models emit <think> tags.');
@@ -238,6 +269,21 @@ describe('OpenAI Chat Completions adapter: stream content', () => {
     ]);
     // Ollama says "stop" while handing over tool calls: they must still run.
     expect(last).toMatchObject({ type: 'done', stopReason: 'tool_calls' });
+  });
+
+  it('ignores a tool_calls entry with no name and no arguments in an answer that finishes with stop', async () => {
+    const chunk = (delta: object, finish: string | null = null) =>
+      chatFrame({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const body = [
+      chunk({ role: 'assistant', content: 'Hello' }),
+      chunk({ content: '!', tool_calls: [{}] }),
+      chunk({ tool_calls: [{ index: 0 }] }),
+      chunk({}, 'stop'),
+      DONE_FRAME,
+    ].join('');
+    const events = await run([stream(body)]);
+    expect(events.filter((e) => e.type === 'tool_call' || e.type === 'tool_call_start')).toEqual([]);
+    expect(end(events)).toMatchObject({ type: 'done', stopReason: 'stop', message: { content: 'Hello!', toolCalls: [] } });
   });
 
   it("takes usage from Groq's x_groq.usage", async () => {
@@ -337,6 +383,16 @@ describe('OpenAI Chat Completions adapter: server quirks', () => {
     expect(server!.requests).toHaveLength(1);
   });
 
+  it('reads a body labelled neither SSE nor JSON by its first bytes: SSE as text/plain streams, JSON is one delta', async () => {
+    const sse = chatTextFrames(['str', 'eamed']);
+    const plain = await run([stream(['\uFEFF\n', 'da', sse.join('').slice(2)], { headers: { 'content-type': 'text/plain' }, delayMs: 5 })]);
+    expect(texts(plain)).toEqual(['str', 'eamed']);
+    await server?.close();
+    const json = await run([stream(JSON.stringify(chatCompletionJson('whole')), { headers: { 'content-type': '' } })]);
+    expect(texts(json)).toEqual(['whole']);
+    expect(end(json).type).toBe('done');
+  });
+
   it('reports a 200 JSON body that carries an error instead of choices as an error', async () => {
     const events = await run([{ kind: 'json', body: { error: { message: 'upstream provider exploded', code: 502 } } }]);
     const last = failure(events);
@@ -416,6 +472,16 @@ describe('OpenAI Chat Completions adapter: failures', () => {
     const events = await run([stream(firstTwo, { hang: true })], {}, { stallTimeoutMs: 200 });
     const last = failure(events);
     expect(last.error).toMatchObject({ kind: 'stall', retryable: true });
+    expect(last.message.content).toBe('one two ');
+  });
+
+  it('ends a stream that goes on with only keepalives and empty deltas after some text as a stall, keeping the text', async () => {
+    const empty = chatFrame({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] });
+    const filler = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? ': keepalive\n\n' : empty));
+    const events = await run([stream([firstTwo, ...filler], { delayMs: 10, hang: true })], {}, { stallTimeoutMs: 20_000, firstByteTimeoutMs: 1_000 });
+    const last = failure(events);
+    expect(last.error).toMatchObject({ kind: 'stall', retryable: true });
+    expect(last.error.firstByteTimeout).toBeUndefined();
     expect(last.message.content).toBe('one two ');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ThinkTagSplitter, type ThinkPart } from '../../src/stream/think-tags.js';
+import { ThinkTagSplitter, thinkTagStart, type ThinkPart } from '../../src/stream/think-tags.js';
 
 /** Feeds the deltas (taking the hot path where it applies, as the adapter does) and joins the output. */
 function run(deltas: string[]): { text: string; reasoning: string; parts: ThinkPart[] } {
@@ -92,5 +92,57 @@ describe('ThinkTagSplitter', () => {
     expect(splitter.passthrough('a < b')).toBe(false);
     expect(splitter.push('\n<think>')).toEqual([{ kind: 'text', text: '\n' }]);
     expect(splitter.passthrough('inside')).toBe(false);
+  });
+});
+
+describe('ThinkTagSplitter: implicit start (templates that open <think> in the prompt)', () => {
+  function runFrom(start: 'implicit' | 'off', deltas: string[], leave = false) {
+    const splitter = new ThinkTagSplitter(start);
+    if (leave) splitter.leaveImplicit();
+    const parts: ThinkPart[] = [];
+    for (const delta of deltas) parts.push(...splitter.push(delta));
+    const flushed = splitter.flush();
+    const join = (list: ThinkPart[], kind: ThinkPart['kind']) => list.filter((p) => p.kind === kind).map((p) => p.text).join('');
+    return { text: join(parts, 'text'), reasoning: join(parts, 'reasoning'), flushed };
+  }
+
+  it('streams everything before a bare </think> as reasoning, then text', () => {
+    expect(runFrom('implicit', ['The user', ' greets me.', '</th', 'ink>\n\nHello', '!'])).toEqual({
+      text: 'Hello!',
+      reasoning: 'The user greets me.',
+      flushed: [],
+    });
+  });
+
+  it('consumes a <think> at the very start, however it is split', () => {
+    const input = '<think>\nPlan.\n</think>\n\nAnswer <think> here.';
+    for (let size = 1; size <= input.length; size++) {
+      const result = runFrom('implicit', pieces(input, size));
+      expect({ size, ...result }).toEqual({ size, text: 'Answer <think> here.', reasoning: '\nPlan.\n', flushed: [] });
+    }
+  });
+
+  it('hands an implicit block that never closes back as one text part at the end', () => {
+    const result = runFrom('implicit', ['Just an ', 'answer, no tags', ' <'], false);
+    expect(result.reasoning).toBe('Just an answer, no tags ');
+    expect(result.text).toBe('');
+    expect(result.flushed).toEqual([{ kind: 'text', text: 'Just an answer, no tags <', retracted: 'Just an answer, no tags ' }]);
+  });
+
+  it('leaves the implicit state when the server separated the reasoning before any content', () => {
+    expect(runFrom('implicit', ['Hello', ' there'], true)).toEqual({ text: 'Hello there', reasoning: '', flushed: [] });
+  });
+
+  it('"off" parses no tags at all', () => {
+    expect(runFrom('off', ['<think>x</think>\n', 'y'])).toEqual({ text: '<think>x</think>\ny', reasoning: '', flushed: [] });
+  });
+
+  it('decides the start by the model name unless configured', () => {
+    for (const model of ['qwen3:8b', 'Qwen/QwQ-32B', 'deepseek-r1-distill-llama-70b', 'deepseek/r1', 'kimi-k2-thinking']) {
+      expect({ model, start: thinkTagStart(model) }).toEqual({ model, start: 'implicit' });
+    }
+    for (const model of ['gpt-4.1-mini', 'llama3.2', 'deepseek-chat', 'r1x-model', 'Qwen3-235B-A22B-Instruct-2507', 'qwen3-coder:30b']) expect({ model, start: thinkTagStart(model) }).toEqual({ model, start: 'text' });
+    expect(thinkTagStart('llama3.2', 'implicit')).toBe('implicit');
+    expect(thinkTagStart('qwen3', 'off')).toBe('off');
   });
 });

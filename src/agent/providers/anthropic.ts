@@ -4,37 +4,16 @@
 // the MessageStream helper, which rebuilds the whole message on every event. The accumulation
 // here is the minimum the normalised stream needs: per event a switch, an append, one yield.
 
-import Anthropic, { APIError } from '@anthropic-ai/sdk';
-import { withCacheBreakpoints } from './anthropic-cache.js';
-import type {
-  ContentBlockParam,
-  Message,
-  MessageCreateParamsBase,
-  MessageParam,
-  RawMessageStreamEvent,
-  Tool,
-} from '@anthropic-ai/sdk/resources/messages';
-import type {
-  AssistantMessage,
-  ChatMessage,
-  Provider,
-  ProviderConnection,
-  ProviderError,
-  ProviderRequest,
-  ReasoningBlock,
-  StopReason,
-  StreamEvent,
-  ToolCall,
-  Usage,
-} from '../types.js';
+import Anthropic from '@anthropic-ai/sdk';
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import type { AssistantMessage, Provider, ProviderConnection, ProviderError, ProviderRequest, StreamEvent } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
-import type { SseMessage } from '../../stream/sse-decode.js';
-import { parseToolArguments } from '../tools.js';
+import { completeMessageEvents, mapStopReason, StreamAccumulator, streamEvents } from './anthropic-events.js';
+import { buildParams } from './anthropic-request.js';
 import { classifyError, withoutKey } from './errors.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, SDK_TIMEOUT_MS, type TransportState } from './transport.js';
 
-const DEFAULT_MAX_TOKENS = 8192;
 // A custom base URL (a proxy, a local server) may need no key, but the SDK refuses to send a
 // request without one.
 const PLACEHOLDER_KEY = 'hermes-no-key';
@@ -94,16 +73,19 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
               const delta = event.delta;
               if (delta.type === 'text_delta') {
                 if (delta.text) {
+                  transport.progress();
                   message.content += delta.text;
                   yield { type: 'text', delta: delta.text };
                 }
               } else {
+                if (carriesData(delta)) transport.progress();
                 const out = acc.delta(event.index, delta);
                 if (out) yield out;
               }
               break;
             }
             case 'content_block_start': {
+              transport.progress();
               const out = acc.start(event);
               if (out) yield out;
               break;
@@ -151,213 +133,10 @@ async function* streamAnthropic(connection: ProviderConnection, request: Provide
   }
 }
 
-/**
- * The events of one network read, as the SDK's stream yields them: pings and nameless messages
- * skipped, `event: error` thrown as the SDK's APIError (so classification sees what it saw
- * before), a frame that is not JSON thrown.
- */
-function* streamEvents(messages: readonly SseMessage[], headers: Headers): Generator<RawMessageStreamEvent> {
-  for (const sse of messages) {
-    if (sse.event === undefined || sse.event === 'ping') continue;
-    if (sse.event === 'error') {
-      let body: unknown = sse.data;
-      try {
-        body = JSON.parse(sse.data);
-      } catch {
-        // the raw text is the error
-      }
-      const type = (body as { error?: { type?: string } } | null)?.error?.type;
-      throw new APIError(undefined, body as object, undefined, headers, type as never);
-    }
-    if (!sse.data) continue;
-    yield JSON.parse(sse.data) as RawMessageStreamEvent;
-  }
-}
-
-type BlockState =
-  | { kind: 'thinking'; block: ReasoningBlock }
-  | { kind: 'tool'; id: string; name: string; parts: string[] }
-  | { kind: 'other' };
-
-const OTHER_BLOCK: BlockState = { kind: 'other' };
-
-/** The per-request state behind the stream: blocks by index, usage, stop reason. */
-class StreamAccumulator {
-  private readonly blocks: BlockState[] = [];
-  private inputTokens = 0;
-  private outputTokens = 0;
-  private cacheReadTokens: number | undefined;
-  private cacheWriteTokens: number | undefined;
-  stopReason: string | null = null;
-
-  constructor(private readonly message: AssistantMessage) {}
-
-  messageStart(start: Message): void {
-    const usage = start.usage;
-    if (!usage) return;
-    this.inputTokens = usage.input_tokens ?? 0;
-    this.outputTokens = usage.output_tokens ?? 0;
-    this.cacheReadTokens = usage.cache_read_input_tokens ?? undefined;
-    this.cacheWriteTokens = usage.cache_creation_input_tokens ?? undefined;
-  }
-
-  messageDelta(event: Extract<RawMessageStreamEvent, { type: 'message_delta' }>): void {
-    if (event.delta.stop_reason) this.stopReason = event.delta.stop_reason;
-    const usage = event.usage;
-    if (!usage) return;
-    // output_tokens here is the running total for the message, not an increment.
-    if (typeof usage.output_tokens === 'number') this.outputTokens = usage.output_tokens;
-    if (typeof usage.input_tokens === 'number') this.inputTokens = usage.input_tokens;
-    if (typeof usage.cache_read_input_tokens === 'number') this.cacheReadTokens = usage.cache_read_input_tokens;
-    if (typeof usage.cache_creation_input_tokens === 'number') this.cacheWriteTokens = usage.cache_creation_input_tokens;
-  }
-
-  usage(): Usage {
-    const usage: Usage = { inputTokens: this.inputTokens, outputTokens: this.outputTokens };
-    if (this.cacheReadTokens !== undefined) usage.cacheReadTokens = this.cacheReadTokens;
-    if (this.cacheWriteTokens !== undefined) usage.cacheWriteTokens = this.cacheWriteTokens;
-    return usage;
-  }
-
-  start(event: Extract<RawMessageStreamEvent, { type: 'content_block_start' }>): StreamEvent | undefined {
-    const block = event.content_block;
-    switch (block.type) {
-      case 'text':
-        this.blocks[event.index] = OTHER_BLOCK;
-        if (block.text) {
-          this.message.content += block.text;
-          return { type: 'text', delta: block.text };
-        }
-        return undefined;
-      case 'thinking': {
-        const reasoning: ReasoningBlock = { text: block.thinking ?? '' };
-        if (block.signature) reasoning.signature = block.signature;
-        this.message.reasoningBlocks.push(reasoning);
-        this.blocks[event.index] = { kind: 'thinking', block: reasoning };
-        if (reasoning.text) {
-          this.message.reasoning += reasoning.text;
-          return { type: 'reasoning', delta: reasoning.text };
-        }
-        return undefined;
-      }
-      case 'redacted_thinking':
-        this.message.reasoningBlocks.push({ text: '', redactedData: block.data });
-        this.blocks[event.index] = OTHER_BLOCK;
-        return undefined;
-      case 'tool_use':
-        this.blocks[event.index] = { kind: 'tool', id: block.id, name: block.name, parts: [] };
-        return { type: 'tool_call_start', id: block.id, name: block.name };
-      default:
-        // Server-side tools and their results run at Anthropic; nothing for us to do.
-        this.blocks[event.index] = OTHER_BLOCK;
-        return undefined;
-    }
-  }
-
-  delta(index: number, delta: Extract<RawMessageStreamEvent, { type: 'content_block_delta' }>['delta']): StreamEvent | undefined {
-    const state = this.blocks[index];
-    switch (delta.type) {
-      case 'thinking_delta':
-        if (!delta.thinking) return undefined;
-        if (state?.kind === 'thinking') state.block.text += delta.thinking;
-        this.message.reasoning += delta.thinking;
-        return { type: 'reasoning', delta: delta.thinking };
-      case 'signature_delta':
-        // Kept verbatim: a thinking block is only accepted back with its signature.
-        if (state?.kind === 'thinking') state.block.signature = (state.block.signature ?? '') + delta.signature;
-        return undefined;
-      case 'input_json_delta':
-        // Fragments are joined once, at content_block_stop (never shown, never re-joined per delta).
-        if (state?.kind === 'tool' && delta.partial_json) state.parts.push(delta.partial_json);
-        return undefined;
-      default:
-        return undefined;
-    }
-  }
-
-  stop(index: number): StreamEvent | undefined {
-    const state = this.blocks[index];
-    if (state?.kind !== 'tool') return undefined;
-    this.blocks[index] = OTHER_BLOCK;
-    const call: ToolCall = { id: state.id, name: state.name, arguments: state.parts.join('') || '{}' };
-    this.message.toolCalls.push(call);
-    return { type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments };
-  }
-}
-
-/** One complete Message (a non-streaming answer, or JSON sent to a streaming request) as events. */
-function* completeMessageEvents(response: Message, message: AssistantMessage): Generator<StreamEvent> {
-  let text = '';
-  const calls: ToolCall[] = [];
-  for (const block of response.content ?? []) {
-    switch (block.type) {
-      case 'text':
-        text += block.text;
-        break;
-      case 'thinking': {
-        const reasoning: ReasoningBlock = { text: block.thinking ?? '' };
-        if (block.signature) reasoning.signature = block.signature;
-        message.reasoningBlocks.push(reasoning);
-        message.reasoning += reasoning.text;
-        break;
-      }
-      case 'redacted_thinking':
-        message.reasoningBlocks.push({ text: '', redactedData: block.data });
-        break;
-      case 'tool_use':
-        calls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
-        break;
-    }
-  }
-  if (message.reasoning) yield { type: 'reasoning', delta: message.reasoning };
-  if (text) {
-    message.content += text;
-    yield { type: 'text', delta: text };
-  }
-  for (const call of calls) {
-    message.toolCalls.push(call);
-    yield { type: 'tool_call_start', id: call.id, name: call.name };
-    yield { type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments };
-  }
-  const usage = response.usage;
-  const normalised: Usage = { inputTokens: usage?.input_tokens ?? 0, outputTokens: usage?.output_tokens ?? 0 };
-  if (typeof usage?.cache_read_input_tokens === 'number') normalised.cacheReadTokens = usage.cache_read_input_tokens;
-  if (typeof usage?.cache_creation_input_tokens === 'number') normalised.cacheWriteTokens = usage.cache_creation_input_tokens;
-  yield { type: 'usage', usage: normalised };
-  const stopReason = mapStopReason(response.stop_reason);
-  message.stopReason = stopReason;
-  yield { type: 'done', stopReason, message };
-}
-
-/** The server answered `stream: true` with one JSON body (rule 4): emit it as one delta. */
-function* jsonAnswerEvents(
-  body: string,
-  message: AssistantMessage,
-  state: TransportState,
-  signal: AbortSignal,
-  apiKey: string | undefined,
-): Generator<StreamEvent> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  const record = parsed as { type?: unknown; content?: unknown; error?: unknown } | undefined;
-  if (record && Array.isArray(record.content)) {
-    yield* completeMessageEvents(record as Message, message);
-    return;
-  }
-  if (record && record.type === 'error') {
-    // Same shape as an in-stream `event: error`, which the SDK turns into an APIError.
-    yield { type: 'error', error: providerError({ error: record }, state, signal, apiKey), message };
-    return;
-  }
-  yield {
-    type: 'error',
-    error: { kind: 'bad_request', message: 'the server answered with JSON that is not a message', retryable: false },
-    message,
-  };
+/** A thinking, signature or tool-argument delta with something in it (empty ones are not progress). */
+function carriesData(delta: object): boolean {
+  const d = delta as { thinking?: unknown; signature?: unknown; partial_json?: unknown };
+  return !!(d.thinking || d.signature || d.partial_json);
 }
 
 function endedEarly(state: TransportState, signal: AbortSignal): ProviderError {
@@ -389,99 +168,33 @@ function inStreamErrorType(err: unknown): string | undefined {
   return body.error.type;
 }
 
-function mapStopReason(reason: string | null | undefined): StopReason {
-  switch (reason) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'refusal':
-      return 'refusal';
-    default:
-      return 'other';
+/** The server answered `stream: true` with one JSON body (rule 4): emit it as one delta. */
+function* jsonAnswerEvents(
+  body: string,
+  message: AssistantMessage,
+  state: TransportState,
+  signal: AbortSignal,
+  apiKey: string | undefined,
+): Generator<StreamEvent> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
   }
-}
-
-function buildParams(request: ProviderRequest): MessageCreateParamsBase {
-  const params: MessageCreateParamsBase = {
-    model: request.model,
-    max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
-    messages: toAnthropicMessages(request.messages),
+  const record = parsed as { type?: unknown; content?: unknown; error?: unknown } | undefined;
+  if (record && Array.isArray(record.content)) {
+    yield* completeMessageEvents(record as Message, message);
+    return;
+  }
+  if (record && record.type === 'error') {
+    // Same shape as an in-stream `event: error`, which the SDK turns into an APIError.
+    yield { type: 'error', error: providerError({ error: record }, state, signal, apiKey), message };
+    return;
+  }
+  yield {
+    type: 'error',
+    error: { kind: 'bad_request', message: 'the server answered with JSON that is not a message', retryable: false },
+    message,
   };
-  if (request.system) params.system = request.system;
-  if (request.tools.length > 0) {
-    params.tools = request.tools.map(
-      (tool): Tool => ({
-        name: tool.name,
-        description: tool.description,
-        input_schema: tool.parameters as Tool.InputSchema,
-      }),
-    );
-  }
-  return request.cache ? withCacheBreakpoints(params, request.cache.ttl) : params;
-}
-
-/** History in the Messages wire shape. Consecutive user-role turns are merged into one. */
-export function toAnthropicMessages(history: ChatMessage[]): MessageParam[] {
-  const out: MessageParam[] = [];
-  const pushUser = (blocks: ContentBlockParam[] | string): void => {
-    const last = out[out.length - 1];
-    if (last?.role !== 'user') {
-      out.push({ role: 'user', content: blocks });
-      return;
-    }
-    const merged = typeof last.content === 'string' ? [textBlock(last.content)] : last.content;
-    if (typeof blocks === 'string') merged.push(textBlock(blocks));
-    else merged.push(...blocks);
-    last.content = merged;
-  };
-
-  for (const entry of history) {
-    switch (entry.role) {
-      case 'user':
-        pushUser(entry.content);
-        break;
-      case 'tool':
-        pushUser([
-          {
-            type: 'tool_result',
-            tool_use_id: entry.toolCallId,
-            content: entry.content,
-            ...(entry.isError ? { is_error: true } : {}),
-          },
-        ]);
-        break;
-      case 'assistant': {
-        const content = assistantBlocks(entry);
-        if (content) out.push({ role: 'assistant', content });
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-function textBlock(text: string): ContentBlockParam {
-  return { type: 'text', text };
-}
-
-/** An assistant turn's blocks, or undefined when there is nothing the API would accept. */
-function assistantBlocks(message: AssistantMessage): ContentBlockParam[] | undefined {
-  // An interrupted turn with no text and no tool call has nothing to replay: empty text blocks
-  // are rejected, and thinking alone is not a valid turn.
-  if (!message.content && message.toolCalls.length === 0) return undefined;
-  const blocks: ContentBlockParam[] = [];
-  for (const reasoning of message.reasoningBlocks) {
-    if (reasoning.redactedData !== undefined) blocks.push({ type: 'redacted_thinking', data: reasoning.redactedData });
-    else if (reasoning.signature) blocks.push({ type: 'thinking', thinking: reasoning.text, signature: reasoning.signature });
-  }
-  if (message.content) blocks.push(textBlock(message.content));
-  for (const call of message.toolCalls) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolArguments(call.arguments) ?? {} });
-  }
-  return blocks;
 }

@@ -3,6 +3,7 @@
 
 import { redactSecrets } from '../../stream/redact.js';
 import type { ProviderError } from '../types.js';
+import { bodyGist, looksLikeHtml } from './error-page.js';
 import type { TransportState } from './transport.js';
 
 interface ApiErrorLike {
@@ -45,6 +46,8 @@ export function serverMessage(body: unknown): string | undefined {
 }
 
 const TLS_CODES = /\b(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_[A-Z_]+)\b/;
+// zlib's and brotli's codes for a body that is not what its content-encoding says.
+const DECODING_CODES = /\bZ_(?:DATA|BUF|STREAM)_ERROR\b|\bERR__ERROR_FORMAT|\bERR_BROTLI/;
 const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket|terminated|other side closed/i;
 
 function causeChain(err: unknown): string {
@@ -64,13 +67,21 @@ export function classifyError(err: unknown, state: TransportState | undefined, s
   if (state?.tripped === 'stall') {
     return { kind: 'stall', message: 'the stream stalled: no data for too long', retryable: true };
   }
+  if (state?.tripped === 'idle') {
+    return { kind: 'stall', message: 'the stream stalled: the server kept the connection alive but sent no more of the answer', retryable: true };
+  }
   if (state?.tripped === 'first_byte') {
-    return { kind: 'stall', message: 'the server did not start answering in time', retryable: true };
+    const after = state.answered ? ' (it sent headers, then nothing of the answer)' : '';
+    return { kind: 'stall', message: `the server did not start answering in time${after}`, retryable: true, firstByteTimeout: true };
+  }
+  if (state?.bodyProblem !== undefined) {
+    // A web page or an encoding we cannot read: a proxy or portal in the way, not a passing fault.
+    return { kind: 'network', message: state.bodyProblem, retryable: false };
   }
 
   const e = (err ?? {}) as ApiErrorLike;
   const status = typeof e.status === 'number' ? e.status : undefined;
-  const detail = serverMessage(e.error) ?? stripStatusPrefix(e.message ?? String(err));
+  const detail = serverMessage(e.error) ?? bodyDetail(stripStatusPrefix(e.message ?? String(err)), state);
 
   if (status !== undefined) {
     const message = `HTTP ${status}: ${detail}`;
@@ -93,6 +104,9 @@ export function classifyError(err: unknown, state: TransportState | undefined, s
     const code = TLS_CODES.exec(chain)![0];
     return { kind: 'network', message: `the server's TLS certificate was refused (${code}); for a private CA, set NODE_EXTRA_CA_CERTS`, retryable: false };
   }
+  if (DECODING_CODES.test(chain)) {
+    return { kind: 'network', message: 'the server sent a compressed answer that could not be decoded', retryable: false };
+  }
   if (isConnection) return { kind: 'network', message: describeNetworkFailure(chain), retryable: true };
   if (e.error !== undefined) {
     // An error reported inside the stream (`event: error`, or a chunk carrying `error`).
@@ -109,6 +123,16 @@ function describeNetworkFailure(chain: string): string {
   if (/ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT/.test(chain)) return 'could not connect to the server (timed out)';
   if (/ECONNRESET|other side closed|terminated|UND_ERR_SOCKET|EPIPE/i.test(chain)) return 'the connection to the server was closed unexpectedly';
   return `connection failed: ${firstLine(chain) || 'network error'}`;
+}
+
+/**
+ * An error body that is not JSON, as one line: a proxy's HTML error page becomes its title (or
+ * first words) and where it came from, never its kilobytes of markup.
+ */
+function bodyDetail(text: string, state: TransportState | undefined): string {
+  if (!looksLikeHtml(text)) return text;
+  const gist = bodyGist(text) || 'a web page';
+  return `${gist} (an HTML page from ${state?.address ?? 'the server'})`;
 }
 
 function stripStatusPrefix(message: string): string {

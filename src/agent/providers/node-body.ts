@@ -1,14 +1,14 @@
-// A node:http response body as an async iterator of its network reads. Readable's own
+// A response body (node:http's, or its decoder's) as an async iterator of its network reads. Readable's own
 // iterator goes through 'readable' events, read() and its buffer for every chunk; at a few
 // hundred small reads a second that bookkeeping is a good part of what a streamed answer costs.
 // Here each 'data' event either settles the waiting next() or joins a short queue.
 
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /** Reads held before the body is paused (the reader is behind; TCP then slows the server). */
 const MAX_QUEUED = 64;
 
-export function nodeBodyChunks(body: IncomingMessage): AsyncIterator<Uint8Array> {
+export function nodeBodyChunks(body: Readable): AsyncIterator<Uint8Array> {
   const queue: Uint8Array[] = [];
   let ended = false;
   let failure: unknown;

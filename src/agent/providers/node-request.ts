@@ -4,12 +4,17 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { decodeBody } from './body-encoding.js';
 
 export interface NodeResponse {
   status: number;
   statusText: string;
   headers: Headers;
-  body: http.IncomingMessage;
+  /** The body with any content-encoding undone (the raw body when it could not be). */
+  body: Readable;
+  /** A content-encoding hermes cannot decode (the body is then left as it came). */
+  unsupportedEncoding?: string;
 }
 
 // Keep-alive, as fetch does: a conversation sends many requests to one host.
@@ -34,7 +39,8 @@ export function nodeRequest(input: string | URL, init: RequestInit, signal: Abor
   new Headers(init.headers).forEach((value, name) => {
     headers[name] = value;
   });
-  // fetch would decompress for us; asking for identity keeps every byte as the server wrote it.
+  // Asking for identity keeps every byte as the server wrote it; a proxy that compresses anyway
+  // is decoded (body-encoding.ts).
   headers['accept-encoding'] = 'identity';
   const body = typeof init.body === 'string' ? Buffer.from(init.body) : (init.body as Uint8Array | null | undefined);
   if (body) headers['content-length'] = String(body.byteLength);
@@ -70,7 +76,19 @@ export function nodeRequest(input: string | URL, init: RequestInit, signal: Abor
         if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
         else if (value !== undefined) responseHeaders.set(name, value);
       }
-      resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: responseHeaders, body: response });
+      const status = response.statusCode ?? 0;
+      const statusText = response.statusMessage ?? '';
+      const decoded = decodeBody(response, response.headers['content-encoding']);
+      if ('unsupported' in decoded) {
+        resolve({ status, statusText, headers: responseHeaders, body: response, unsupportedEncoding: decoded.unsupported });
+        return;
+      }
+      if (decoded.body !== response) {
+        // What is handed on is the decoded body: its length and encoding are no longer these.
+        responseHeaders.delete('content-encoding');
+        responseHeaders.delete('content-length');
+      }
+      resolve({ status, statusText, headers: responseHeaders, body: decoded.body });
     });
     request.end(body ?? undefined);
   });

@@ -202,6 +202,7 @@ async function* streamResponse(connection: ProviderConnection, request: Provider
     const sawDone = { done: false };
     for await (const batch of sseBatches(transport.bodyChunks(response))) {
       for (const event of responseEvents(batch, response.headers, sawDone)) {
+        if (carriesAnswer(event)) transport.progress();
         switch (event.type) {
           case 'response.output_text.delta': {
             const delta = event.delta;
@@ -299,6 +300,12 @@ function* responseEvents(messages: readonly SseMessage[], headers: Headers, stat
     if (data && data.error) throw new OpenAI.APIError(undefined, data.error as object, undefined, headers);
     yield data;
   }
+}
+
+/** Some of the answer (a non-empty delta, a new output item), not an empty or bookkeeping event. */
+function carriesAnswer(event: ResponseStreamEvent): boolean {
+  if (event.type === 'response.output_item.added') return true;
+  return event.type.endsWith('.delta') && !!(event as { delta?: unknown }).delta;
 }
 
 function parseResponse(json: string): ApiResponse {
