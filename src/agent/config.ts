@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeDirs } from './make-dirs.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -284,6 +285,20 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     configPath: file,
     home: hermesHome(env, cwd),
   };
+}
+
+/**
+ * Creates the hermes folder (sessions, input history) when it is missing. A folder that cannot
+ * be made (under /proc, under a regular file, no permission) is a configuration error.
+ */
+export function ensureHome(config: Pick<ResolvedConfig, 'home'>, env: Env = process.env): void {
+  try {
+    makeDirs(config.home);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const what = nonEmpty(env.HERMES_HOME) ? 'HERMES_HOME' : 'the hermes folder';
+    throw new ConfigError(`cannot create ${what} ${config.home}: ${code}`);
+  }
 }
 
 /**

@@ -3,12 +3,15 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer, Step } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
 import { e2eScope, runHermes, startHermes } from './helpers.js';
+import { hasTmux, TmuxServer } from './tmux.js';
 
 const scope = e2eScope();
+const terminals = new TmuxServer('sessions');
+afterAll(() => terminals.stop());
 let server: LoopbackServer | undefined;
 
 const KEY = 'sk-test-session-SECRET-0123456789';
@@ -133,5 +136,33 @@ describe('sessions', () => {
     expect(roles(server.requests[1]!.json)).toEqual(['user', 'assistant', 'user']);
     // Appended to, never rewritten: the old bytes are still the file's first bytes.
     expect(fs.readFileSync(file).subarray(0, before.length).equals(before)).toBe(true);
+  });
+});
+
+describe('a HERMES_HOME that cannot be created', () => {
+  /** Under /proc (Node's own recursive mkdir never returns there) and under a regular file. */
+  function unusableHomes(): string[] {
+    const dirs = scope.home();
+    const file = path.join(dirs.home, 'a-file');
+    fs.writeFileSync(file, 'not a folder\n');
+    return ['/proc/hermes-no-such/home', path.join(file, 'sub')];
+  }
+
+  it('is one error line and exit 2 for -p', async () => {
+    server = await scope.serve([answer('never asked')]);
+    for (const home of unusableHomes()) {
+      const result = await runHermes(['-p', 'hi'], { env: { ...setup(server).env, HERMES_HOME: home } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^hermes: cannot create HERMES_HOME ${home}: E[A-Z]+\\n$`));
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.skipIf(!hasTmux)('is one error line and exit 2 for the TUI, before it opens', async () => {
+    for (const [i, home] of unusableHomes().entries()) {
+      const hermes = await terminals.start(`bad-home-${i}`, { home });
+      expect(await hermes.exitCode()).toBe('2');
+      expect(await hermes.screen()).toContain(`hermes: cannot create HERMES_HOME ${home}`);
+    }
   });
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChatMessage, ProviderId } from '../types.js';
 import { encodeRecord, SESSION_VERSION, type SessionHeader, type SessionRecord } from './records.js';
+import { makeDirs } from '../make-dirs.js';
 import { sessionFileName } from './naming.js';
 
 export interface SessionWriteOptions {
@@ -128,7 +129,7 @@ export class Session {
     }
     const text = (this.#needsNewline ? '\n' : '') + records.map((record) => encodeRecord(record, this.#secrets)).join('');
     try {
-      if (header) fs.mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+      if (header) makeDirs(this.#dir);
       // 0600: a conversation can hold anything the user or a tool put in it.
       const fd = fs.openSync(this.#file, flag, 0o600);
       if (header) {
