@@ -4,6 +4,7 @@
 // With --no-session nothing is ever written: /resume then only reads.
 
 import { openSession, type OpenedSession, type SessionChoice } from '../agent/session/open.js';
+import type { SessionHeader } from '../agent/session/records.js';
 import type { Session } from '../agent/session/session.js';
 import { SessionStore, sessionsDir, type SessionSummary } from '../agent/session/store.js';
 import type { ChatMessage, ProviderId } from '../agent/types.js';
@@ -91,13 +92,13 @@ export class ChatSessions {
   resume(idOrPrefix: string, model: string, provider: ProviderId): ResumedConversation {
     if (!this.#enabled) {
       const loaded = this.store.loadSession(idOrPrefix);
-      return { id: loaded.id, startedAt: loaded.header.startedAt, cwd: loaded.header.cwd, messages: loaded.messages, warnings: loaded.warnings };
+      return { id: loaded.id, startedAt: loaded.header.startedAt, cwd: this.#startedIn(loaded.header), messages: loaded.messages, warnings: loaded.warnings };
     }
     const resumed = this.store.resumeSession(idOrPrefix);
     // The chat goes on with the model in use now, as `hermes --resume` does.
     resumed.session.switchModel(model, provider);
     this.#current = resumed.session;
-    return { id: resumed.id, startedAt: resumed.header.startedAt, cwd: resumed.header.cwd, messages: resumed.messages, warnings: resumed.warnings };
+    return { id: resumed.id, startedAt: resumed.header.startedAt, cwd: this.#startedIn(resumed.header), messages: resumed.messages, warnings: resumed.warnings };
   }
 
   /** Where write failures are shown; failures before this was set are passed on now. */
@@ -105,6 +106,11 @@ export class ChatSessions {
     this.#sink = sink;
     if (!sink) return;
     for (const message of this.#unreported.splice(0)) sink(message);
+  }
+
+  /** A file whose header was lost does not know its folder (''): nothing to point out then. */
+  #startedIn(header: SessionHeader): string {
+    return header.cwd === '' ? this.#options.cwd : header.cwd;
   }
 
   #report(message: string): void {

@@ -161,7 +161,8 @@ function inkDrawsFrames(env: NodeJS.ProcessEnv): boolean {
 /** A resumed conversation from another folder: its tools now work here, which is worth saying. */
 function folderNote(opened: OpenedSession, cwd: string, home: string): string[] {
   const started = opened.messages.length > 0 ? opened.session?.header?.cwd : undefined;
-  if (started === undefined || started === path.resolve(cwd)) return [];
+  // '' : a file whose header was lost does not know where it was started.
+  if (started === undefined || started === '' || started === path.resolve(cwd)) return [];
   return [`(it was started in ${shortPath(started, home)}; tools work in ${shortPath(cwd, home)})`];
 }
 

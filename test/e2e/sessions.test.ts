@@ -139,6 +139,26 @@ describe('sessions', () => {
   });
 });
 
+describe('a session file a full disk left without a header', () => {
+  it('is resumed with a warning (not exit 2), its messages sent, and new ones appended', async () => {
+    server = await scope.serve([answer('second answer')]);
+    const { env, files, records } = setup(server);
+    const dir = path.join(env.HERMES_HOME, 'sessions');
+    fs.mkdirSync(dir);
+    const file = path.join(dir, '2026-11-23T10-00-00.000Z_abcd1234.jsonl');
+    const line = (message: object) => `${JSON.stringify({ type: 'message', at: '2026-11-23T10:00:01Z', message })}\n`;
+    fs.writeFileSync(file, `\n${line({ role: 'user', content: 'first' })}${line({ role: 'assistant', content: 'first answer', toolCalls: [] })}`);
+
+    const result = await runHermes(['--resume', 'abcd', '-p', 'second'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('second answer\n');
+    expect(result.stderr).toMatch(/^hermes: session abcd1234: its first line is not a session header/m);
+    expect(server.requests[0]!.json.messages.map((m: { content: string }) => m.content)).toEqual(['first', 'first answer', 'second']);
+    expect(files()).toEqual([file]);
+    expect(records(file).filter((r) => r.type === 'message')).toHaveLength(4);
+  });
+});
+
 describe('a HERMES_HOME that cannot be created', () => {
   /** Under /proc (Node's own recursive mkdir never returns there) and under a regular file. */
   function unusableHomes(): string[] {
