@@ -76,7 +76,7 @@ async function start(flags: CliFlags): Promise<number> {
   if (choice.mode !== 'none') ensureHome(config, env);
   let opened: OpenedSession;
   try {
-    opened = openSession({
+    opened = await openSession({
       choice,
       home: config.home,
       cwd: process.cwd(),

@@ -3,7 +3,9 @@
 // A write failure is reported through the sink the App installs (before that, it waits).
 // With --no-session nothing is ever written: /resume then only reads.
 
+import { tryLock } from '../agent/session/lock.js';
 import { openSession, type OpenedSession, type SessionChoice } from '../agent/session/open.js';
+import { SessionError } from '../agent/session/read.js';
 import type { SessionHeader } from '../agent/session/records.js';
 import type { Session } from '../agent/session/session.js';
 import { SessionStore, sessionsDir, type SessionSummary } from '../agent/session/store.js';
@@ -49,9 +51,9 @@ export class ChatSessions {
   }
 
   /** The session the flags ask for. Throws SessionError for an unknown or ambiguous --resume id. */
-  open(choice: SessionChoice, model: string, provider: ProviderId): OpenedSession {
+  async open(choice: SessionChoice, model: string, provider: ProviderId): Promise<OpenedSession> {
     this.#enabled = choice.mode !== 'none';
-    const opened = openSession({
+    const opened = await openSession({
       choice,
       home: this.#options.home,
       cwd: this.#options.cwd,
@@ -77,6 +79,7 @@ export class ChatSessions {
   /** /clear: the next message starts a new file. */
   startNew(model: string, provider: ProviderId): void {
     if (!this.#enabled) return;
+    this.#current?.close();
     this.#current = this.store.createSession({ cwd: this.#options.cwd, model, provider });
   }
 
@@ -87,16 +90,30 @@ export class ChatSessions {
 
   /**
    * /resume: loads a stored conversation; later messages are appended to its file (with
-   * --no-session it is only read). Throws SessionError for an unknown or ambiguous id.
+   * --no-session it is only read). Throws SessionError for an unknown or ambiguous id, and for
+   * a session another hermes is writing.
    */
   resume(idOrPrefix: string, model: string, provider: ProviderId): ResumedConversation {
     if (!this.#enabled) {
       const loaded = this.store.loadSession(idOrPrefix);
       return { id: loaded.id, startedAt: loaded.header.startedAt, cwd: this.#startedIn(loaded.header), messages: loaded.messages, warnings: loaded.warnings };
     }
-    const resumed = this.store.resumeSession(idOrPrefix);
+    const { id, file } = this.store.resolve(idOrPrefix);
+    // Not waited for: the person asking sees at once that it is busy and can try again.
+    const attempt = tryLock(file);
+    if ('holder' in attempt) {
+      throw new SessionError(`session ${id} is in use by another hermes${attempt.holder > 0 ? ` (pid ${attempt.holder})` : ''}; try again once it is done`);
+    }
+    let resumed;
+    try {
+      resumed = this.store.resumeSession(id, { lock: attempt.lock });
+    } catch (err) {
+      attempt.lock.release();
+      throw err;
+    }
     // The chat goes on with the model in use now, as `hermes --resume` does.
     resumed.session.switchModel(model, provider);
+    this.#current?.close();
     this.#current = resumed.session;
     return { id: resumed.id, startedAt: resumed.header.startedAt, cwd: this.#startedIn(resumed.header), messages: resumed.messages, warnings: resumed.warnings };
   }

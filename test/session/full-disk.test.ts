@@ -66,7 +66,8 @@ describe('a full disk', () => {
 
       fake.room = Infinity;
       expect(session.append(user('third question'))).toBe(true);
-      expect(entries()).toEqual([path.basename(session.file)]);
+      // The file and the lock this process holds on it.
+      expect(entries()).toEqual([path.basename(session.file), `${path.basename(session.file)}.lock`]);
       const loaded = store.loadSession(session.id);
       expect(loaded.warnings).toEqual([]);
       expect(loaded.header).toMatchObject({ id: session.id, cwd: home, model: 'm' });

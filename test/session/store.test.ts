@@ -164,7 +164,7 @@ describe('continuing a session', () => {
 
     const after = fs.readFileSync(first.file);
     expect(after.subarray(0, before.length).equals(before)).toBe(true);
-    expect(fs.readdirSync(sessionsDir(home))).toHaveLength(1);
+    expect(fs.readdirSync(sessionsDir(home)).filter((name) => name.endsWith('.jsonl'))).toHaveLength(1);
     expect(store.loadSession(first.id).messages.map((m) => m.content)).toEqual(['first', 'answer one', 'second', 'answer two']);
   });
 

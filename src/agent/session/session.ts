@@ -11,6 +11,7 @@ import { makeDirs } from '../make-dirs.js';
 import type { ChatMessage, ProviderId } from '../types.js';
 import { sessionFileName } from './naming.js';
 import { encodeRecord, SESSION_VERSION, type SessionHeader, type SessionRecord } from './records.js';
+import { tryLock, type SessionLock } from './lock.js';
 import { nodeFs, type SessionFs } from './session-fs.js';
 
 export interface SessionWriteOptions {
@@ -50,6 +51,8 @@ export class Session {
   readonly #fs: SessionFs;
   /** Records whose write failed before all their bytes were written: sent again first. */
   #unwritten: SessionRecord[] = [];
+  /** This process is the file's one writer (see lock.ts). */
+  #lock: SessionLock | undefined;
 
   constructor(origin: SessionOrigin, options: SessionWriteOptions = {}) {
     this.#secrets = [...(options.secrets ?? [])];
@@ -95,6 +98,18 @@ export class Session {
 
   get provider(): ProviderId {
     return this.#provider;
+  }
+
+  /** Holds `lock` (taken on this session's file) until close(). */
+  adoptLock(lock: SessionLock): void {
+    this.#lock?.release();
+    this.#lock = lock;
+  }
+
+  /** Done with this file (the chat moved to another one): another process may continue it now. */
+  close(): void {
+    this.#lock?.release();
+    this.#lock = undefined;
   }
 
   /** Pass as the agent's `onMessage`: stores every message as it enters the history. */
@@ -163,9 +178,12 @@ export class Session {
       } finally {
         this.#fs.closeSync(fd);
       }
+      // Locked before it appears, so that no `hermes -c` elsewhere can start writing to it too.
+      this.#lock = lockQuietly(file);
       this.#fs.renameSync(temporary, file);
       this.#unwritten = [];
     } catch (err) {
+      this.close();
       try {
         this.#fs.unlinkSync(temporary);
       } catch {
@@ -202,5 +220,15 @@ export class Session {
 
   #sync(fd: number): void {
     if (this.#fsync) this.#fs.fsyncSync(fd);
+  }
+}
+
+/** The lock, when it can be had; a session is still written without one (a read-only lock folder…). */
+function lockQuietly(file: string): SessionLock | undefined {
+  try {
+    const attempt = tryLock(file);
+    return 'lock' in attempt ? attempt.lock : undefined;
+  } catch {
+    return undefined;
   }
 }
