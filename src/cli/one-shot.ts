@@ -5,11 +5,11 @@
 import { Agent } from '../agent/agent.js';
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
 import type { OpenedSession } from '../agent/session/open.js';
+import { signalExitCode } from '../agent/signals.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
 import type { ProviderError } from '../agent/types.js';
 import type { OutputFormat } from './args.js';
-import { signalExitCode } from '../agent/signals.js';
 import { colorEnabled, safeLine } from './messages.js';
 import { OutputWriter, type OutputTarget } from './output-writer.js';
 import { createJsonRenderer } from './render-json.js';

@@ -104,13 +104,7 @@ export class ChatSessions {
     if ('holder' in attempt) {
       throw new SessionError(`session ${id} is in use by another hermes${attempt.holder > 0 ? ` (pid ${attempt.holder})` : ''}; try again once it is done`);
     }
-    let resumed;
-    try {
-      resumed = this.store.resumeSession(id, { lock: attempt.lock });
-    } catch (err) {
-      attempt.lock.release();
-      throw err;
-    }
+    const resumed = this.store.resumeSession(id, { lock: attempt.lock });
     // The chat goes on with the model in use now, as `hermes --resume` does.
     resumed.session.switchModel(model, provider);
     this.#current?.close();

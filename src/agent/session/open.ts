@@ -4,7 +4,7 @@
 import type { ChatMessage, ProviderId } from '../types.js';
 import type { Session } from './session.js';
 import { acquireLock } from './lock.js';
-import { SessionStore, sessionsDir, type ResumedSession } from './store.js';
+import { SessionStore, sessionsDir } from './store.js';
 
 export type SessionChoice = { mode: 'new' } | { mode: 'continue' } | { mode: 'resume'; id: string } | { mode: 'none' };
 
@@ -54,13 +54,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
     const who = attempt.holder > 0 ? `another hermes (pid ${attempt.holder})` : 'another hermes';
     return { session: fresh(), messages: [], notices: [`session ${target.id} is in use by ${who}; starting a new session`] };
   }
-  let resumed: ResumedSession;
-  try {
-    resumed = store.resumeSession(target.id, { lock: attempt.lock });
-  } catch (err) {
-    attempt.lock.release();
-    throw err;
-  }
+  const resumed = store.resumeSession(target.id, { lock: attempt.lock });
   if (resumed.model !== options.model || resumed.provider !== options.provider) {
     resumed.session.switchModel(options.model, options.provider);
   }

@@ -92,11 +92,19 @@ export class SessionStore {
   /**
    * Loads a session to continue it: new messages go to the end of the same file. Tool calls a
    * crash left unanswered get their "interrupted" results appended now. `lock`, taken on the
-   * file beforehand (lock.ts), is held by the session until it is closed.
+   * file beforehand (lock.ts), is held by the session until it is closed (released at once
+   * when the file cannot be loaded).
    */
   resumeSession(idOrPrefix: string, options: SessionWriteOptions & { lock?: SessionLock } = {}): ResumedSession {
     const { lock, ...write } = options;
-    const { loaded, endsWithNewline } = this.#load(idOrPrefix);
+    let read: { loaded: LoadedSession; endsWithNewline: boolean };
+    try {
+      read = this.#load(idOrPrefix);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+    const { loaded, endsWithNewline } = read;
     const session = new Session(
       { kind: 'existing', file: loaded.file, header: loaded.header, model: loaded.model, provider: loaded.provider, endsWithNewline },
       { ...this.defaults, ...write },
