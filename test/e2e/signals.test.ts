@@ -158,6 +158,38 @@ describe.skipIf(!hasTmux)('SIGTERM and SIGHUP while a tool runs in the TUI (tmux
   }
 });
 
+describe.skipIf(!hasTmux)('the terminal closing while a tool runs in the TUI (tmux)', () => {
+  const terminals = new TmuxServer('hangup');
+  afterAll(() => terminals.stop());
+
+  it("kills the tool's processes and stores the interruption when the pane is killed", async () => {
+    server = await scope.serve([
+      { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_sleep', name: 'run_shell', arguments: JSON.stringify({ command: 'sleep 300' }) }], { textBefore: ['Waiting a while.'] })] },
+    ]);
+    const dirs = scope.home();
+    const cwd = fs.realpathSync(dirs.home);
+    const hermes = await terminals.start('closed', { cwd, home: dirs.hermesHome, baseURL: server.baseURL, args: ['--yolo'] });
+    await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+    await hermes.type('wait');
+    await hermes.key('Enter');
+    await eventually(() => processesIn(cwd, ['sleep', '300']).length > 0, 'sleep 300 to start');
+    const [pid] = processesIn(cwd, [process.execPath, BIN, '--yolo']);
+    expect(pid).toBeDefined();
+
+    // What closing the terminal window does: the pty goes away and its processes get SIGHUP.
+    await terminals.tmux('kill-session', '-t', hermes.session);
+    await eventually(() => !fs.existsSync(`/proc/${pid}`) || fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'), 'hermes to exit');
+    const survivors = processesIn(cwd, ['sleep', '300']);
+    for (const survivor of survivors) process.kill(survivor, 'SIGKILL');
+
+    expect(survivors).toEqual([]);
+    const messages = storedMessages(dirs.hermesHome);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(messages[2].content).toMatch(/interrupted/);
+    expect(fs.readdirSync(path.join(dirs.hermesHome, 'sessions')).filter((name) => name.endsWith('.lock'))).toEqual([]);
+  });
+});
+
 /** The messages of the one session stored under `hermesHome`. */
 function storedMessages(hermesHome: string): any[] {
   const dir = path.join(hermesHome, 'sessions');
