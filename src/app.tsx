@@ -65,7 +65,7 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
   const sessions = new ChatSessions({ home: config.home, cwd, secrets: config.secrets });
   let opened: OpenedSession;
   try {
-    opened = sessions.open(options.session ?? { mode: 'new' }, config.model, config.provider);
+    opened = await sessions.open(options.session ?? { mode: 'new' }, config.model, config.provider);
   } catch (err) {
     if (err instanceof SessionError) return usageFailure(err.message);
     throw err;

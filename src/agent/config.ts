@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ThinkTagSetting } from '../stream/think-tags.js';
 import { contextWindowValue, validateConversationConfig, type CompactionFileConfig, type ConversationFileConfig } from './conversation-config.js';
+import { makeDirs } from './make-dirs.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -315,6 +316,20 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     compaction: fromFile.compaction ?? {},
     ...(fromFile.cache?.ttl ? { cacheTtl: fromFile.cache.ttl } : {}),
   };
+}
+
+/**
+ * Creates the hermes folder (sessions, input history) when it is missing. A folder that cannot
+ * be made (under /proc, under a regular file, no permission) is a configuration error.
+ */
+export function ensureHome(config: Pick<ResolvedConfig, 'home'>, env: Env = process.env): void {
+  try {
+    makeDirs(config.home);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const what = nonEmpty(env.HERMES_HOME) ? 'HERMES_HOME' : 'the hermes folder';
+    throw new ConfigError(`cannot create ${what} ${config.home}: ${code}`);
+  }
 }
 
 /**

@@ -1,10 +1,12 @@
 // One prompt through the agent, written to stdout in the chosen format, then an exit code:
-// 0 done (or stdout closed by its reader), 1 the model/tool/network failed, 130 interrupted.
+// 0 done (or stdout closed by its reader), 1 the model/tool/network failed, 130/143/129 stopped
+// by SIGINT/SIGTERM/SIGHUP.
 
 import { Agent } from '../agent/agent.js';
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
 import { conversationAgentOptions, setUpConversation } from '../agent/conversation.js';
 import type { OpenedSession } from '../agent/session/open.js';
+import { signalExitCode } from '../agent/signals.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
 import type { ProviderError } from '../agent/types.js';
@@ -31,7 +33,8 @@ export interface OneShotOptions {
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
-export const EXIT_INTERRUPTED = 130;
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export async function runOneShot(options: OneShotOptions): Promise<number> {
   const { config } = options;
@@ -69,17 +72,20 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
           ...(options.session?.session ? { sessionId: options.session.session.id } : {}),
         });
 
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) {
-      // The second Ctrl+C does not wait for anything.
+  // Ctrl+C, a `kill` and a closed terminal all stop the run the same way: the request is
+  // aborted, a running tool's process group is killed, the partial answer and the interrupted
+  // tool result reach the session, and only then does hermes exit, with the signal's code.
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stoppedBy !== undefined) {
+      // The second signal does not wait for anything.
       writer.flush();
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(signalExitCode(stoppedBy));
     }
+    stoppedBy = signal;
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
   if (options.tools?.policy) {
     // Nobody can be asked in one-shot mode: say on stderr what was refused and how to allow it.
@@ -117,24 +123,23 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
     }
     renderer.finish(result);
 
-    const code = exitCode(result, readerGone, writeFailure, interrupts > 0);
+    const code = stoppedBy !== undefined ? signalExitCode(stoppedBy) : exitCode(result, readerGone, writeFailure);
     const line = readerGone ? undefined : failureLine(result, config, writeFailure);
     if (line) writer.err(`hermes: ${safeLine(line, config.secrets)}\n`);
     await writer.end();
     return code;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 
-function exitCode(result: RunResult, readerGone: boolean, writeFailure: Error | undefined, interrupted: boolean): number {
+function exitCode(result: RunResult, readerGone: boolean, writeFailure: Error | undefined): number {
   if (writeFailure) return EXIT_FAILURE;
   if (readerGone) return EXIT_OK;
   switch (result.status) {
     case 'completed':
       return EXIT_OK;
     case 'interrupted':
-      return interrupted ? EXIT_INTERRUPTED : EXIT_FAILURE;
     case 'error':
     case 'max_turns':
       return EXIT_FAILURE;

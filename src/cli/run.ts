@@ -2,7 +2,7 @@
 // piped stdin), resolves the configuration and hands over. Usage and configuration mistakes
 // end here with one line and exit code 2; main.ts loads this module with a dynamic import.
 
-import { ConfigError, resolveConfig } from '../agent/config.js';
+import { ConfigError, ensureHome, resolveConfig } from '../agent/config.js';
 import { openSession, sessionChoice, type OpenedSession } from '../agent/session/open.js';
 import { SessionError } from '../agent/session/read.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
@@ -50,6 +50,8 @@ async function start(flags: CliFlags): Promise<number> {
     }
     // A missing key must not keep the chat from opening: the TUI reports it on the first prompt.
     const config = resolveConfig({ flags, env, requireApiKey: false });
+    // The chat always writes there (input history), so a folder that cannot be made ends here.
+    ensureHome(config, env);
     // The TUI (React, Ink) is loaded only here, never on the one-shot path.
     const { runInteractive } = await import('../app.js');
     // Unknown tool names and --resume ids are reported there, before the TUI opens.
@@ -72,10 +74,12 @@ async function start(flags: CliFlags): Promise<number> {
   const combined = combinePrompt(flags.prompt, piped?.text);
   if ('usage' in combined) return usageFailure(combined.usage);
 
+  const choice = sessionChoice(flags);
+  if (choice.mode !== 'none') ensureHome(config, env);
   let opened: OpenedSession;
   try {
-    opened = openSession({
-      choice: sessionChoice(flags),
+    opened = await openSession({
+      choice,
       home: config.home,
       cwd: process.cwd(),
       model: config.model,

@@ -3,7 +3,10 @@
 // A write failure is reported through the sink the App installs (before that, it waits).
 // With --no-session nothing is ever written: /resume then only reads.
 
+import { tryLock } from '../agent/session/lock.js';
 import { openSession, type OpenedSession, type SessionChoice } from '../agent/session/open.js';
+import { SessionError } from '../agent/session/read.js';
+import type { SessionHeader } from '../agent/session/records.js';
 import type { Session } from '../agent/session/session.js';
 import { SessionStore, sessionsDir, type SessionSummary } from '../agent/session/store.js';
 import type { ChatMessage, ProviderId } from '../agent/types.js';
@@ -48,9 +51,9 @@ export class ChatSessions {
   }
 
   /** The session the flags ask for. Throws SessionError for an unknown or ambiguous --resume id. */
-  open(choice: SessionChoice, model: string, provider: ProviderId): OpenedSession {
+  async open(choice: SessionChoice, model: string, provider: ProviderId): Promise<OpenedSession> {
     this.#enabled = choice.mode !== 'none';
-    const opened = openSession({
+    const opened = await openSession({
       choice,
       home: this.#options.home,
       cwd: this.#options.cwd,
@@ -76,6 +79,7 @@ export class ChatSessions {
   /** /clear: the next message starts a new file. */
   startNew(model: string, provider: ProviderId): void {
     if (!this.#enabled) return;
+    this.#current?.close();
     this.#current = this.store.createSession({ cwd: this.#options.cwd, model, provider });
   }
 
@@ -86,18 +90,26 @@ export class ChatSessions {
 
   /**
    * /resume: loads a stored conversation; later messages are appended to its file (with
-   * --no-session it is only read). Throws SessionError for an unknown or ambiguous id.
+   * --no-session it is only read). Throws SessionError for an unknown or ambiguous id, and for
+   * a session another hermes is writing.
    */
   resume(idOrPrefix: string, model: string, provider: ProviderId): ResumedConversation {
     if (!this.#enabled) {
       const loaded = this.store.loadSession(idOrPrefix);
-      return { id: loaded.id, startedAt: loaded.header.startedAt, cwd: loaded.header.cwd, messages: loaded.messages, warnings: loaded.warnings };
+      return { id: loaded.id, startedAt: loaded.header.startedAt, cwd: this.#startedIn(loaded.header), messages: loaded.messages, warnings: loaded.warnings };
     }
-    const resumed = this.store.resumeSession(idOrPrefix);
+    const { id, file } = this.store.resolve(idOrPrefix);
+    // Not waited for: the person asking sees at once that it is busy and can try again.
+    const attempt = tryLock(file);
+    if ('holder' in attempt) {
+      throw new SessionError(`session ${id} is in use by another hermes${attempt.holder > 0 ? ` (pid ${attempt.holder})` : ''}; try again once it is done`);
+    }
+    const resumed = this.store.resumeSession(id, { lock: attempt.lock });
     // The chat goes on with the model in use now, as `hermes --resume` does.
     resumed.session.switchModel(model, provider);
+    this.#current?.close();
     this.#current = resumed.session;
-    return { id: resumed.id, startedAt: resumed.header.startedAt, cwd: resumed.header.cwd, messages: resumed.messages, warnings: resumed.warnings };
+    return { id: resumed.id, startedAt: resumed.header.startedAt, cwd: this.#startedIn(resumed.header), messages: resumed.messages, warnings: resumed.warnings };
   }
 
   /** Where write failures are shown; failures before this was set are passed on now. */
@@ -105,6 +117,11 @@ export class ChatSessions {
     this.#sink = sink;
     if (!sink) return;
     for (const message of this.#unreported.splice(0)) sink(message);
+  }
+
+  /** A file whose header was lost does not know its folder (''): nothing to point out then. */
+  #startedIn(header: SessionHeader): string {
+    return header.cwd === '' ? this.#options.cwd : header.cwd;
   }
 
   #report(message: string): void {

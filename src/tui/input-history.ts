@@ -5,8 +5,9 @@
 // torn by a crash only loses itself. History is a convenience: any I/O failure leaves it
 // working in memory and is never reported as an error.
 
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../agent/make-dirs.js';
 
 // Compact the file once it holds this many times `limit` lines, so it cannot grow forever.
 const COMPACT_FACTOR = 2;
@@ -99,7 +100,7 @@ export class InputHistory {
   #append(entry: string): void {
     if (!this.#persist || this.#file === undefined) return;
     try {
-      mkdirSync(dirname(this.#file), { recursive: true, mode: 0o700 });
+      makeDirs(dirname(this.#file));
       // 0600: prompts can hold anything the user typed, secrets included.
       appendFileSync(this.#file, (this.#needsNewline ? '\n' : '') + formatLine(entry), { mode: 0o600 });
       this.#needsNewline = false;

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
 import { conversationAgentOptions, type Conversation } from '../agent/conversation.js';
+import { signalExitCode } from '../agent/signals.js';
 import type { OpenedSession } from '../agent/session/open.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
-import { App } from '../components/App.js';
+import { App, type AppSession } from '../components/App.js';
 import type { ApprovalQueue } from './approvals.js';
 import type { ChatSessions } from './chat-sessions.js';
 import { captureConsole } from './console-capture.js';
@@ -18,8 +19,10 @@ import { InputHistory } from './input-history.js';
 import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
 
-const EXIT_INTERRUPTED = 130;
 const WARM_UP_DELAY_MS = 100;
+/** After a signal, how long the answer in progress may take to stop (a tool's process group
+ *  gets SIGTERM, then SIGKILL after its grace period) before hermes exits anyway. */
+const STOP_WAIT_MS = 5000;
 
 export interface TuiStart {
   theme: Theme;
@@ -59,6 +62,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
   });
   agent.load(start.opened.messages);
 
+  let app: AppSession | undefined;
   let finish: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
     finish = resolve;
@@ -95,6 +99,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
         window: start.conversation.window,
       }}
       {...(start.firstMessage ? { firstMessage: start.firstMessage } : {})}
+      onSession={(session) => (app = session)}
       onExit={(code) => finish(code)}
     />,
     // incrementalRendering stays off: in Ink 6.8.0 it moves the cursor up one row too few
@@ -114,16 +119,35 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
   }, WARM_UP_DELAY_MS);
   warmUp.unref();
 
-  // Ctrl+C at the keyboard arrives as a key (raw mode); these are signals from elsewhere.
-  const onSignal = (signal: NodeJS.Signals): void => finish(signal === 'SIGINT' ? EXIT_INTERRUPTED : 128 + (os.constants.signals[signal] ?? 15));
+  // Ctrl+C at the keyboard arrives as a key (raw mode); these are signals from elsewhere (kill,
+  // a closed terminal). The answer in progress stops as an interrupt does: its tool's processes
+  // are killed and the partial answer and interrupted tool result reach the session first.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const code = signalExitCode(signal);
+    if (stopping || !app) return finish(code);
+    stopping = true;
+    app.runner.interrupt();
+    app.approvals.cancelAll();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
+    void Promise.race([app.runner.idle, waited]).then(() => {
+      clearTimeout(timer);
+      finish(code);
+    });
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
 
   try {
     const code = await exited;
+    // Asked for before unmount: when the last write completes at once, Ink resolves its exit
+    // promise inside unmount(), and one made afterwards would never settle (the process then
+    // ran out of work and exited 0, whatever code the chat ended with).
+    const inkDone = instance.waitUntilExit().catch(() => {});
     instance.unmount();
-    await instance.waitUntilExit().catch(() => {});
+    await inkDone;
     return code;
   } finally {
     clearTimeout(warmUp);
@@ -149,7 +173,8 @@ function inkDrawsFrames(env: NodeJS.ProcessEnv): boolean {
 /** A resumed conversation from another folder: its tools now work here, which is worth saying. */
 function folderNote(opened: OpenedSession, cwd: string, home: string): string[] {
   const started = opened.messages.length > 0 ? opened.session?.header?.cwd : undefined;
-  if (started === undefined || started === path.resolve(cwd)) return [];
+  // '' : a file whose header was lost does not know where it was started.
+  if (started === undefined || started === '' || started === path.resolve(cwd)) return [];
   return [`(it was started in ${shortPath(started, home)}; tools work in ${shortPath(cwd, home)})`];
 }
 

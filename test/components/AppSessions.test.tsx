@@ -73,7 +73,8 @@ function records(file: string): any[] {
 
 function sessionFiles(): string[] {
   const dir = sessionsDir(home);
-  return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => path.join(dir, name)) : [];
+  // Session files only: a session this process has open also has its .lock beside it.
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.jsonl')).map((name) => path.join(dir, name)) : [];
 }
 
 /** The index of `lines` as a run inside `all`, or -1. */

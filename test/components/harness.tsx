@@ -80,7 +80,7 @@ export async function startApp(setup: HarnessSetup) {
   const approvals = new ApprovalQueue();
   const tools: ToolSetup = setUpTools(setup.tools ?? {}, { ask: approvals.ask });
   const sessions = setup.home ? new ChatSessions({ home: setup.home, cwd: setup.cwd, secrets: [KEY] }) : undefined;
-  const opened = sessions?.open(setup.session ?? { mode: 'new' }, model, 'openai');
+  const opened = await sessions?.open(setup.session ?? { mode: 'new' }, model, 'openai');
   const agent = new Agent({
     provider: 'openai',
     model,

@@ -1,14 +1,18 @@
 // Sessions with the built binary: every conversation lands on disk as it happens and can be
 // continued (-c) or resumed (--resume), even after hermes was killed mid-answer.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer, Step } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
 import { conversationOf, e2eScope, runHermes, startHermes } from './helpers.js';
+import { hasTmux, TmuxServer } from './tmux.js';
 
 const scope = e2eScope();
+const terminals = new TmuxServer('sessions');
+afterAll(() => terminals.stop());
 let server: LoopbackServer | undefined;
 
 const KEY = 'sk-test-session-SECRET-0123456789';
@@ -133,5 +137,142 @@ describe('sessions', () => {
     expect(roles(server.requests[1]!.json)).toEqual(['user', 'assistant', 'user']);
     // Appended to, never rewritten: the old bytes are still the file's first bytes.
     expect(fs.readFileSync(file).subarray(0, before.length).equals(before)).toBe(true);
+  });
+});
+
+describe('two hermes continuing the same session at once', () => {
+  const locks = (dir: string): string[] => fs.readdirSync(dir).filter((name) => name.endsWith('.lock'));
+  const contents = (records: any[]): string[] => records.filter((r) => r.type === 'message').map((r) => r.message.content);
+
+  it('the second waits, then starts a new session and says so in one line; neither file gets the other one\'s lines', async () => {
+    server = await scope.serve((n) => (n === 1 ? answer('first answer') : n === 2 ? { kind: 'hang' } : answer('b answer')));
+    const { env, files, records } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const [original] = files();
+
+    const a = startHermes(['-c', '-p', 'a'], { env });
+    await server.waitForRequest(2);
+    const b = await runHermes(['-c', '-p', 'b'], { env });
+    a.child.kill('SIGINT');
+    expect((await a.result).code).toBe(130);
+
+    expect(b.code).toBe(0);
+    expect(b.stdout).toBe('b answer\n');
+    const id = path.basename(original!, '.jsonl').split('_').at(-1);
+    expect(b.stderr).toMatch(new RegExp(`^hermes: session ${id} is in use by another hermes \\(pid ${a.child.pid}\\); starting a new session\n$`));
+    expect(server.requests[2]!.json.messages.map((m: { content: string }) => m.content)).toEqual(['b']);
+    const [first, second] = files();
+    expect(first).toBe(original);
+    expect(contents(records(first!))).toEqual(['first', 'first answer', 'a']);
+    expect(contents(records(second!))).toEqual(['b', 'b answer']);
+    expect(locks(path.dirname(original!))).toEqual([]);
+  });
+
+  it('the second continues the same file once the first is done, if that is soon', async () => {
+    const slow: Step = { kind: 'stream', chunks: chatTextFrames(['a ', 'answer ', 'taking ', 'a while']), delayMs: 200 };
+    server = await scope.serve((n) => (n === 1 ? answer('first answer') : n === 2 ? slow : answer('b answer')));
+    const { env, files, records } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+
+    const a = startHermes(['-c', '-p', 'a'], { env });
+    await server.waitForRequest(2);
+    const b = await runHermes(['-c', '-p', 'b'], { env });
+    expect((await a.result).code).toBe(0);
+
+    expect(b.code).toBe(0);
+    expect(b.stderr).toBe('');
+    const expected = ['first', 'first answer', 'a', 'a answer taking a while', 'b'];
+    expect(server.requests[2]!.json.messages.map((m: { content: string }) => m.content)).toEqual(expected);
+    expect(files()).toHaveLength(1);
+    expect(contents(records(files()[0]!))).toEqual([...expected, 'b answer']);
+    expect(locks(path.dirname(files()[0]!))).toEqual([]);
+  });
+
+  it('a lock left by a process that is gone is taken over without a word', async () => {
+    server = await scope.serve([answer('one'), answer('two')]);
+    const { env, files, records } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const file = files()[0]!;
+    fs.writeFileSync(`${file}.lock`, `${spawnSync('true').pid}\n`);
+
+    const next = await runHermes(['-c', '-p', 'second'], { env });
+    expect(next.code).toBe(0);
+    expect(next.stderr).toBe('');
+    expect(files()).toEqual([file]);
+    expect(contents(records(file))).toEqual(['first', 'one', 'second', 'two']);
+    expect(locks(path.dirname(file))).toEqual([]);
+  });
+
+  it.skipIf(!hasTmux)('the TUI says so in a notice line and chats in a new session', async () => {
+    server = await scope.serve([answer('one'), answer('in the new session')]);
+    const { env, files, records } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const file = files()[0]!;
+    const id = path.basename(file, '.jsonl').split('_').at(-1);
+    // Held by a process that is running: this test's.
+    fs.writeFileSync(`${file}.lock`, `${process.pid}\n`);
+
+    const hermes = await terminals.start('locked', { home: env.HERMES_HOME, baseURL: server.baseURL, args: ['-c'] });
+    const notice = `session ${id} is in use by another hermes (pid ${process.pid}); starting a new session`;
+    await hermes.waitForScreen((s) => s.includes(notice) && s.includes('ask anything'), 'the notice and the prompt', 20_000);
+    await hermes.type('hello');
+    await hermes.key('Enter');
+    await hermes.waitForScreen((s) => s.includes('in the new session'), 'the answer');
+    await hermes.key('C-d');
+    expect(await hermes.exitCode()).toBe('0');
+
+    const [, second] = files().filter((f) => f.endsWith('.jsonl'));
+    expect(contents(records(file))).toEqual(['first', 'one']);
+    expect(contents(records(second!))).toEqual(['hello', 'in the new session']);
+    // Ours is gone; the other process's stays.
+    expect(locks(path.dirname(file))).toEqual([`${path.basename(file)}.lock`]);
+  });
+});
+
+describe('a session file a full disk left without a header', () => {
+  it('is resumed with a warning (not exit 2), its messages sent, and new ones appended', async () => {
+    server = await scope.serve([answer('second answer')]);
+    const { env, files, records } = setup(server);
+    const dir = path.join(env.HERMES_HOME, 'sessions');
+    fs.mkdirSync(dir);
+    const file = path.join(dir, '2026-11-23T10-00-00.000Z_abcd1234.jsonl');
+    const line = (message: object) => `${JSON.stringify({ type: 'message', at: '2026-11-23T10:00:01Z', message })}\n`;
+    fs.writeFileSync(file, `\n${line({ role: 'user', content: 'first' })}${line({ role: 'assistant', content: 'first answer', toolCalls: [] })}`);
+
+    const result = await runHermes(['--resume', 'abcd', '-p', 'second'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('second answer\n');
+    expect(result.stderr).toMatch(/^hermes: session abcd1234: its first line is not a session header/m);
+    expect(server.requests[0]!.json.messages.map((m: { content: string }) => m.content)).toEqual(['first', 'first answer', 'second']);
+    expect(files()).toEqual([file]);
+    expect(records(file).filter((r) => r.type === 'message')).toHaveLength(4);
+  });
+});
+
+describe('a HERMES_HOME that cannot be created', () => {
+  /** Under /proc (Node's own recursive mkdir never returns there) and under a regular file. */
+  function unusableHomes(): string[] {
+    const dirs = scope.home();
+    const file = path.join(dirs.home, 'a-file');
+    fs.writeFileSync(file, 'not a folder\n');
+    return ['/proc/hermes-no-such/home', path.join(file, 'sub')];
+  }
+
+  it('is one error line and exit 2 for -p', async () => {
+    server = await scope.serve([answer('never asked')]);
+    for (const home of unusableHomes()) {
+      const result = await runHermes(['-p', 'hi'], { env: { ...setup(server).env, HERMES_HOME: home } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^hermes: cannot create HERMES_HOME ${home}: E[A-Z]+\\n$`));
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.skipIf(!hasTmux)('is one error line and exit 2 for the TUI, before it opens', async () => {
+    for (const [i, home] of unusableHomes().entries()) {
+      const hermes = await terminals.start(`bad-home-${i}`, { home });
+      expect(await hermes.exitCode()).toBe('2');
+      expect(await hermes.screen()).toContain(`hermes: cannot create HERMES_HOME ${home}`);
+    }
   });
 });

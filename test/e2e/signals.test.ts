@@ -1,15 +1,19 @@
-// Ctrl+C and a reader that goes away (`hermes -p x | head -c 5`), with the built binary.
+// Ctrl+C, kill and a closed terminal (SIGTERM, SIGHUP), and a reader that goes away
+// (`hermes -p x | head -c 5`), with the built binary.
 
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
-import { chatTextFrames } from '../support/wire/openai-chat.js';
-import { e2eScope, startHermes } from './helpers.js';
+import { chatTextFrames, chatToolCallSse } from '../support/wire/openai-chat.js';
+import { BIN, e2eScope, startHermes } from './helpers.js';
+import { eventually, processesIn } from './processes.js';
+import { hasTmux, TmuxServer } from './tmux.js';
 
 const scope = e2eScope();
 let server: LoopbackServer | undefined;
 
-function env(s: LoopbackServer) {
-  const dirs = scope.home();
+function env(s: LoopbackServer, dirs = scope.home()) {
   return { HOME: dirs.home, HERMES_HOME: dirs.hermesHome, OPENAI_BASE_URL: s.baseURL, OPENAI_API_KEY: 'sk-test-e2e-0123456789' };
 }
 
@@ -75,3 +79,127 @@ describe('a closed stdout', () => {
     expect(frames.sent()).toBeLessThan(frames.chunks.length);
   });
 });
+
+describe('SIGTERM and SIGHUP while a tool runs', () => {
+  const SLEEP = ['sleep', '300'];
+
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    it(`${signal} kills the tool's processes, stores the partial answer and the interrupted result, exits ${code}`, async () => {
+      server = await scope.serve([
+        { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_sleep', name: 'run_shell', arguments: JSON.stringify({ command: 'sleep 300' }) }], { textBefore: ['Waiting a while.'] })] },
+      ]);
+      const dirs = scope.home();
+      const cwd = fs.realpathSync(dirs.home);
+      const run = startHermes(['--yolo', '-p', 'wait'], { env: env(server, dirs), cwd });
+      await eventually(() => processesIn(cwd, SLEEP).length > 0 && processesIn(cwd, SLEEP), 'sleep 300 to start');
+
+      run.child.kill(signal);
+      const result = await run.result;
+      const survivors = processesIn(cwd, SLEEP);
+      for (const survivor of survivors) process.kill(survivor, 'SIGKILL');
+
+      expect(survivors).toEqual([]);
+      expect(result.code).toBe(code);
+      expect(result.stdout).toContain('Waiting a while.');
+      const messages = storedMessages(dirs.hermesHome);
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+      expect(messages[1]).toMatchObject({ content: 'Waiting a while.', toolCalls: [{ id: 'call_sleep', name: 'run_shell' }] });
+      expect(messages[2]).toMatchObject({ toolCallId: 'call_sleep', isError: true });
+      expect(messages[2].content).toMatch(/interrupted/);
+    });
+  }
+});
+
+describe.skipIf(!hasTmux)('SIGTERM and SIGHUP while a tool runs in the TUI (tmux)', () => {
+  const terminals = new TmuxServer('signals');
+  afterAll(() => terminals.stop());
+  const SLEEP = ['sleep', '300'];
+
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    // The command ignores SIGTERM, so only the SIGKILL after the tool's grace period stops it:
+    // hermes must wait for that, not exit first.
+    it(`${signal}: the tool's processes are killed (even ones ignoring SIGTERM), the session records the interruption, the terminal is restored, exit ${code}`, async () => {
+      const command = "trap '' TERM; sleep 300";
+      server = await scope.serve([
+        { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_sleep', name: 'run_shell', arguments: JSON.stringify({ command }) }], { textBefore: ['Waiting a while.'] })] },
+      ]);
+      const dirs = scope.home();
+      const cwd = fs.realpathSync(dirs.home);
+      const hermes = await terminals.start(signal.toLowerCase(), { cwd, home: dirs.hermesHome, baseURL: server.baseURL, args: ['--yolo'] });
+      await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+      await hermes.type('wait');
+      await hermes.key('Enter');
+      await eventually(() => processesIn(cwd, SLEEP).length > 0, 'sleep 300 to start');
+      const [pid] = processesIn(cwd, [process.execPath, BIN, '--yolo']);
+      expect(pid).toBeDefined();
+
+      process.kill(pid!, signal);
+      const exit = await hermes.exitCode();
+      const survivors = processesIn(cwd, SLEEP);
+      for (const survivor of survivors) process.kill(survivor, 'SIGKILL');
+
+      expect(survivors).toEqual([]);
+      expect(exit).toBe(String(code));
+      const written = hermes.written();
+      // The cursor is shown again after the last time it was hidden.
+      expect(written.lastIndexOf('\x1b[?25h')).toBeGreaterThan(written.lastIndexOf('\x1b[?25l'));
+      const messages = storedMessages(dirs.hermesHome);
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+      expect(messages[1]).toMatchObject({ content: 'Waiting a while.', toolCalls: [{ id: 'call_sleep', name: 'run_shell' }] });
+      expect(messages[2]).toMatchObject({ toolCallId: 'call_sleep', isError: true });
+      expect(messages[2].content).toMatch(/interrupted/);
+    });
+  }
+});
+
+describe.skipIf(!hasTmux)('the terminal closing while a tool runs in the TUI (tmux)', () => {
+  const terminals = new TmuxServer('hangup');
+  afterAll(() => terminals.stop());
+
+  it("kills the tool's processes and stores the interruption when the pane is killed", async () => {
+    server = await scope.serve([
+      { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_sleep', name: 'run_shell', arguments: JSON.stringify({ command: 'sleep 300' }) }], { textBefore: ['Waiting a while.'] })] },
+    ]);
+    const dirs = scope.home();
+    const cwd = fs.realpathSync(dirs.home);
+    const hermes = await terminals.start('closed', { cwd, home: dirs.hermesHome, baseURL: server.baseURL, args: ['--yolo'] });
+    await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+    await hermes.type('wait');
+    await hermes.key('Enter');
+    await eventually(() => processesIn(cwd, ['sleep', '300']).length > 0, 'sleep 300 to start');
+    const [pid] = processesIn(cwd, [process.execPath, BIN, '--yolo']);
+    expect(pid).toBeDefined();
+
+    // What closing the terminal window does: the pty goes away and its processes get SIGHUP.
+    await terminals.tmux('kill-session', '-t', hermes.session);
+    await eventually(() => !fs.existsSync(`/proc/${pid}`) || fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'), 'hermes to exit');
+    const survivors = processesIn(cwd, ['sleep', '300']);
+    for (const survivor of survivors) process.kill(survivor, 'SIGKILL');
+
+    expect(survivors).toEqual([]);
+    const messages = storedMessages(dirs.hermesHome);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(messages[2].content).toMatch(/interrupted/);
+    expect(fs.readdirSync(path.join(dirs.hermesHome, 'sessions')).filter((name) => name.endsWith('.lock'))).toEqual([]);
+  });
+});
+
+/** The messages of the one session stored under `hermesHome`. */
+function storedMessages(hermesHome: string): any[] {
+  const dir = path.join(hermesHome, 'sessions');
+  const files = fs.readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
+  expect(files).toHaveLength(1);
+  return fs
+    .readFileSync(path.join(dir, files[0]!), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((record) => record.type === 'message')
+    .map((record) => record.message);
+}

@@ -3,6 +3,7 @@
 
 import type { ChatMessage, ProviderId } from '../types.js';
 import type { Session } from './session.js';
+import { acquireLock } from './lock.js';
 import { SessionStore, sessionsDir } from './store.js';
 
 export type SessionChoice = { mode: 'new' } | { mode: 'continue' } | { mode: 'resume'; id: string } | { mode: 'none' };
@@ -16,6 +17,8 @@ export interface OpenSessionOptions {
   secrets: readonly string[];
   /** A session write failed (disk full, permissions): tell the user once, keep chatting. */
   onError: (message: string) => void;
+  /** Default LOCK_WAIT_MS. */
+  lockWaitMs?: number;
 }
 
 export interface OpenedSession {
@@ -26,8 +29,14 @@ export interface OpenedSession {
   notices: string[];
 }
 
-/** Throws SessionError for an unknown or ambiguous --resume id. */
-export function openSession(options: OpenSessionOptions): OpenedSession {
+/** How long a second hermes waits for the one writing the session it wants to continue. */
+export const LOCK_WAIT_MS = 3000;
+
+/**
+ * Throws SessionError for an unknown or ambiguous --resume id. A session another hermes is
+ * writing is waited for (LOCK_WAIT_MS); if it is still busy, a new session starts, with a notice.
+ */
+export async function openSession(options: OpenSessionOptions): Promise<OpenedSession> {
   const { choice } = options;
   if (choice.mode === 'none') return { messages: [], notices: [] };
   const store = new SessionStore(sessionsDir(options.home), { secrets: options.secrets, onError: options.onError });
@@ -35,10 +44,17 @@ export function openSession(options: OpenSessionOptions): OpenedSession {
 
   if (choice.mode === 'new') return { session: fresh(), messages: [], notices: [] };
 
-  const resumed = choice.mode === 'resume' ? store.resumeSession(choice.id) : store.continueLatest(options.cwd);
-  if (!resumed) {
+  const target = choice.mode === 'resume' ? store.resolve(choice.id) : store.latestSessionFor(options.cwd);
+  if (!target) {
     return { session: fresh(), messages: [], notices: ['no earlier session in this folder; starting a new one'] };
   }
+  // Locked before it is read: what the other hermes adds meanwhile is part of what we load.
+  const attempt = await acquireLock(target.file, options.lockWaitMs ?? LOCK_WAIT_MS);
+  if ('holder' in attempt) {
+    const who = attempt.holder > 0 ? `another hermes (pid ${attempt.holder})` : 'another hermes';
+    return { session: fresh(), messages: [], notices: [`session ${target.id} is in use by ${who}; starting a new session`] };
+  }
+  const resumed = store.resumeSession(target.id, { lock: attempt.lock });
   if (resumed.model !== options.model || resumed.provider !== options.provider) {
     resumed.session.switchModel(options.model, options.provider);
   }

@@ -2,8 +2,10 @@
 // the first prompt and a byte scan that counts message lines without parsing them).
 
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ChatMessage, ProviderId } from '../types.js';
-import { decodeLine, MESSAGE_LINE_PREFIX, type SessionHeader } from './records.js';
+import { parseSessionFileName } from './naming.js';
+import { decodeLine, MESSAGE_LINE_PREFIX, SESSION_VERSION, type SessionHeader } from './records.js';
 
 export class SessionError extends Error {
   override readonly name = 'SessionError';
@@ -21,7 +23,7 @@ export interface ParsedSessionFile {
   endsWithNewline: boolean;
 }
 
-/** Reads and checks every line. Never writes. Throws SessionError when there is no usable header. */
+/** Reads and checks every line. Never writes. A missing or damaged header is made up from the file name (with a warning). */
 export function readSessionFile(file: string, id: string): ParsedSessionFile {
   let text: string;
   try {
@@ -35,15 +37,15 @@ export function readSessionFile(file: string, id: string): ParsedSessionFile {
   if (endsWithNewline) lines.pop();
 
   const first = lines[0] === undefined ? undefined : decodeLine(lines[0]);
-  if (!first?.ok || first.record.type !== 'session') {
-    throw new SessionError(`session ${id} cannot be loaded: its first line (${file}) is not a session header`);
-  }
-  const header = first.record;
+  const hasHeader = first?.ok === true && first.record.type === 'session';
+  const header = hasHeader ? (first.record as SessionHeader) : headerFromName(file, id);
   let { model, provider } = header;
   const messages: ChatMessage[] = [];
   const warnings: string[] = [];
+  // A write that failed (a full disk) or was cut short left the header torn, blank or absent.
+  if (!hasHeader) warnings.push(`session ${id}: its first line is not a session header (a write probably failed there); its folder and model are unknown`);
 
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = hasHeader ? 1 : 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue; // a newline added after a failed write
     const decoded = decodeLine(line);
@@ -86,6 +88,7 @@ export function summariseFile(file: string): FileSummary | undefined {
 }
 
 function readHead(file: string, headerOnly: boolean): { header: SessionHeader; firstPrompt: string } | undefined {
+  const id = parseSessionFileName(path.basename(file))?.id ?? '';
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -106,10 +109,10 @@ function readHead(file: string, headerOnly: boolean): { header: SessionHeader; f
         lineStart = nl + 1;
         if (!header) {
           const decoded = decodeLine(line);
-          if (!decoded.ok || decoded.record.type !== 'session') return undefined;
-          header = decoded.record;
+          const valid = decoded.ok && decoded.record.type === 'session';
+          header = valid ? (decoded.record as SessionHeader) : headerFromName(file, id);
           if (headerOnly) return { header, firstPrompt: '' };
-          continue;
+          if (valid) continue;
         }
         // Parse only lines that look like a user message; tool output can be large.
         if (!line.startsWith(MESSAGE_LINE_PREFIX) || !line.includes('"message":{"role":"user"')) continue;
@@ -119,7 +122,7 @@ function readHead(file: string, headerOnly: boolean): { header: SessionHeader; f
         }
       }
     }
-    return header ? { header, firstPrompt: '' } : undefined;
+    return { header: header ?? headerFromName(file, id), firstPrompt: '' };
   } finally {
     fs.closeSync(fd);
   }
@@ -136,11 +139,14 @@ function countMessageLines(file: string): number {
   }
   try {
     const buffer = Buffer.alloc(CHUNK + pattern.length);
-    let carry = 0; // bytes kept from the previous chunk so a match may straddle two reads
+    // A newline before the file's first byte (position -1): a file whose header was lost starts
+    // with a message line.
+    buffer[0] = 10;
+    let carry = 1; // bytes kept from the previous chunk so a match may straddle two reads
     let offset = 0; // file position of buffer[carry]
     let count = 0;
-    let lastMatch = -1;
-    let lastNewline = -1;
+    let lastMatch = -2;
+    let lastNewline = -2;
     for (;;) {
       const n = fs.readSync(fd, buffer, carry, CHUNK, offset);
       if (n === 0) break;
@@ -158,9 +164,18 @@ function countMessageLines(file: string): number {
       offset += n;
     }
     // A message line after the final newline was cut short.
-    if (lastMatch !== -1 && lastMatch === lastNewline) count--;
+    if (lastMatch !== -2 && lastMatch === lastNewline) count--;
     return count;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * What a file without a usable header still tells: its id and start time (in its name). The
+ * folder and the model are unknown (''); a resume records the model in use then (a meta record).
+ */
+function headerFromName(file: string, id: string): SessionHeader {
+  const startedAt = parseSessionFileName(path.basename(file))?.startedAt ?? new Date(0).toISOString();
+  return { type: 'session', version: SESSION_VERSION, id, startedAt, cwd: '', model: '', provider: 'openai' };
 }

@@ -1,13 +1,18 @@
 // One conversation's file, written append-only. Each write is one call carrying complete
 // lines, followed by an fsync: a SIGKILL or power loss leaves at most a torn last line, which
 // loading skips. The file appears with the first message, so a chat that never sent
-// anything leaves nothing behind.
+// anything leaves nothing behind; it appears whole: header and first lines are written to a
+// temporary file that is renamed into place, so a full disk never leaves a file without a
+// header (or an empty one). Records a failed write did not get onto the disk are kept and go
+// out with the next write, so a disk that fills and frees again loses nothing.
 
-import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 import type { ChatMessage, ProviderId } from '../types.js';
-import { encodeRecord, SESSION_VERSION, type SessionHeader, type SessionRecord } from './records.js';
 import { sessionFileName } from './naming.js';
+import { encodeRecord, SESSION_VERSION, type SessionHeader, type SessionRecord } from './records.js';
+import { tryLock, type SessionLock } from './lock.js';
+import { nodeFs, type SessionFs } from './session-fs.js';
 
 export interface SessionWriteOptions {
   /** Strings that must never reach the file (API keys); well-known key shapes are redacted too. */
@@ -19,6 +24,8 @@ export interface SessionWriteOptions {
   onError?: (message: string) => void;
   /** false: skip the fsync after each write (tests of many sessions). Default true. */
   fsync?: boolean;
+  /** Where the writes go (tests inject failures); default node:fs. */
+  fs?: SessionFs;
 }
 
 /** How a Session starts: a new conversation, or an existing file being continued. */
@@ -41,11 +48,17 @@ export class Session {
   readonly #secrets: readonly string[];
   readonly #onError: ((message: string) => void) | undefined;
   readonly #fsync: boolean;
+  readonly #fs: SessionFs;
+  /** Records whose write failed before all their bytes were written: sent again first. */
+  #unwritten: SessionRecord[] = [];
+  /** This process is the file's one writer (see lock.ts). */
+  #lock: SessionLock | undefined;
 
   constructor(origin: SessionOrigin, options: SessionWriteOptions = {}) {
     this.#secrets = [...(options.secrets ?? [])];
     this.#onError = options.onError;
     this.#fsync = options.fsync ?? true;
+    this.#fs = options.fs ?? nodeFs;
     if (origin.kind === 'new') {
       this.id = origin.id;
       this.#dir = origin.dir;
@@ -87,6 +100,18 @@ export class Session {
     return this.#provider;
   }
 
+  /** Holds `lock` (taken on this session's file) until close(). */
+  adoptLock(lock: SessionLock): void {
+    this.#lock?.release();
+    this.#lock = lock;
+  }
+
+  /** Done with this file (the chat moved to another one): another process may continue it now. */
+  close(): void {
+    this.#lock?.release();
+    this.#lock = undefined;
+  }
+
   /** Pass as the agent's `onMessage`: stores every message as it enters the history. */
   readonly recorder = (message: ChatMessage): void => {
     this.append(message);
@@ -116,35 +141,14 @@ export class Session {
     return this.#write(messages.map((message) => ({ type: 'message', at, message })));
   }
 
-  #write(records: SessionRecord[]): boolean {
-    let flag = 'a';
-    let header: SessionHeader | undefined;
-    if (this.#pendingHeader) {
-      const now = new Date();
-      header = { ...this.#pendingHeader, startedAt: now.toISOString() };
-      this.#file = path.join(this.#dir, sessionFileName(now, this.id));
-      flag = 'wx'; // a new file only: never append to (or truncate) someone else's
-      records = [header, ...records];
-    }
-    const text = (this.#needsNewline ? '\n' : '') + records.map((record) => encodeRecord(record, this.#secrets)).join('');
+  #write(fresh: SessionRecord[]): boolean {
+    const records = [...this.#unwritten, ...fresh];
+    // Until all their bytes are in the file (#create and #append clear it then).
+    this.#unwritten = records;
     try {
-      if (header) fs.mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
-      // 0600: a conversation can hold anything the user or a tool put in it.
-      const fd = fs.openSync(this.#file, flag, 0o600);
-      if (header) {
-        // The file now exists; whatever happens next, later writes append to it.
-        this.#header = header;
-        this.#pendingHeader = undefined;
-      }
-      try {
-        writeAll(fd, Buffer.from(text, 'utf8'));
-        if (this.#fsync) fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      if (this.#pendingHeader) this.#create(records);
+      else this.#append(records);
     } catch (err) {
-      // Part of the text may have reached the file: start the next write on a fresh line.
-      if (this.#header) this.#needsNewline = true;
       const code = (err as NodeJS.ErrnoException).code;
       const message = `could not save the conversation to ${this.#file}: ${code ?? (err as Error).message}`;
       const first = this.error === undefined;
@@ -152,12 +156,79 @@ export class Session {
       if (first) this.#onError?.(message);
       return false;
     }
-    this.#needsNewline = false;
     this.error = undefined;
     return true;
   }
+
+  /** The first write: header and records into a temporary file, renamed into place once whole. */
+  #create(records: SessionRecord[]): void {
+    const now = new Date();
+    const header: SessionHeader = { ...this.#pendingHeader!, startedAt: now.toISOString() };
+    const file = path.join(this.#dir, sessionFileName(now, this.id));
+    this.#file = file;
+    makeDirs(this.#dir);
+    // The name is not a session file's (see naming.ts), so nothing ever lists or loads it.
+    const temporary = path.join(this.#dir, `.${path.basename(file)}.${process.pid}.tmp`);
+    // 0600: a conversation can hold anything the user or a tool put in it.
+    const fd = this.#fs.openSync(temporary, 'wx', 0o600);
+    try {
+      try {
+        this.#writeAll(fd, [header, ...records]);
+        this.#sync(fd);
+      } finally {
+        this.#fs.closeSync(fd);
+      }
+      // Locked before it appears, so that no `hermes -c` elsewhere can start writing to it too.
+      this.#lock = lockQuietly(file);
+      this.#fs.renameSync(temporary, file);
+      this.#unwritten = [];
+    } catch (err) {
+      this.close();
+      try {
+        this.#fs.unlinkSync(temporary);
+      } catch {
+        // the error that matters is the one above
+      }
+      throw err;
+    }
+    this.#header = header;
+    this.#pendingHeader = undefined;
+    this.#needsNewline = false;
+  }
+
+  #append(records: SessionRecord[]): void {
+    const fd = this.#fs.openSync(this.#file, 'a', 0o600);
+    try {
+      const prefix = this.#needsNewline ? '\n' : '';
+      // Part of the text may reach the file: the next write starts on a fresh line.
+      this.#needsNewline = true;
+      this.#writeAll(fd, records, prefix);
+      this.#needsNewline = false;
+      // Written, even should the fsync fail: sending them again would store them twice.
+      this.#unwritten = [];
+      this.#sync(fd);
+    } finally {
+      this.#fs.closeSync(fd);
+    }
+  }
+
+  /** Complete lines in one write (as many calls as the kernel needs); throws when not all of it was written. */
+  #writeAll(fd: number, records: SessionRecord[], prefix = ''): void {
+    const data = Buffer.from(prefix + records.map((record) => encodeRecord(record, this.#secrets)).join(''), 'utf8');
+    for (let done = 0; done < data.length; ) done += this.#fs.writeSync(fd, data, done, data.length - done);
+  }
+
+  #sync(fd: number): void {
+    if (this.#fsync) this.#fs.fsyncSync(fd);
+  }
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
+/** The lock, when it can be had; a session is still written without one (a read-only lock folder…). */
+function lockQuietly(file: string): SessionLock | undefined {
+  try {
+    const attempt = tryLock(file);
+    return 'lock' in attempt ? attempt.lock : undefined;
+  } catch {
+    return undefined;
+  }
 }

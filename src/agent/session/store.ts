@@ -9,6 +9,7 @@ import type { ChatMessage, ProviderId, ToolResultMessage } from '../types.js';
 import { newSessionId, parseSessionFileName } from './naming.js';
 import { readHeader, readSessionFile, SessionError, summariseFile } from './read.js';
 import type { SessionHeader } from './records.js';
+import type { SessionLock } from './lock.js';
 import { repairToolResults } from './repair.js';
 import { Session, type SessionWriteOptions } from './session.js';
 
@@ -90,14 +91,25 @@ export class SessionStore {
 
   /**
    * Loads a session to continue it: new messages go to the end of the same file. Tool calls a
-   * crash left unanswered get their "interrupted" results appended now.
+   * crash left unanswered get their "interrupted" results appended now. `lock`, taken on the
+   * file beforehand (lock.ts), is held by the session until it is closed (released at once
+   * when the file cannot be loaded).
    */
-  resumeSession(idOrPrefix: string, options: SessionWriteOptions = {}): ResumedSession {
-    const { loaded, endsWithNewline } = this.#load(idOrPrefix);
+  resumeSession(idOrPrefix: string, options: SessionWriteOptions & { lock?: SessionLock } = {}): ResumedSession {
+    const { lock, ...write } = options;
+    let read: { loaded: LoadedSession; endsWithNewline: boolean };
+    try {
+      read = this.#load(idOrPrefix);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+    const { loaded, endsWithNewline } = read;
     const session = new Session(
       { kind: 'existing', file: loaded.file, header: loaded.header, model: loaded.model, provider: loaded.provider, endsWithNewline },
-      { ...this.defaults, ...options },
+      { ...this.defaults, ...write },
     );
+    if (lock) session.adoptLock(lock);
     session.appendAll(loaded.repairs);
     return { ...loaded, session };
   }
