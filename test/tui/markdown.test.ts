@@ -140,9 +140,9 @@ describe('code highlighting', () => {
     r.line('```js');
     for (const line of ['x()', '```', '| a |', 'after']) expect(r.line(line)).toEqual([]);
     expect(r.held()).toEqual(['  │ x()', '  ╰─', '| a |', 'after']);
-    expect(r.preview('more')).toBe('more');
+    expect(r.preview('more')).toEqual(['more']);
     r.line('```');
-    expect(r.preview('in code')).toBe('  │ in code');
+    expect(r.preview('in code')).toEqual(['  │ in code']);
   });
 
   it('leaves code in an unknown language plain', async () => {
