@@ -3,6 +3,7 @@
 // shows before they are committed).
 
 import type { FenceOpening } from '../stream/markdown-split.js';
+import { displayWidth, wrapRows } from './text-width.js';
 import type { Theme } from './theme.js';
 
 export const FRAME_INDENT = '  ';
@@ -42,7 +43,23 @@ export function codeText(line: string, fence: FenceOpening | undefined): string 
   return code.replace(/\t/g, '    ');
 }
 
-/** One line of code (maybe highlighted) inside the frame. */
-export function codeRows(code: string, t: Theme): string[] {
-  return [`${t.dim(`${FRAME_INDENT}│`)} ${code}`];
+/** Columns the frame takes before the code: the indent, the bar and a space. */
+const FRAME_WIDTH = FRAME_INDENT.length + 2;
+/** Starts a row that continues the code line above it. */
+const CONTINUATION = '↪ ';
+/** Narrower than this, a code line is left for the terminal to wrap. */
+const MIN_CODE_COLUMNS = 8;
+
+/**
+ * One line of code (maybe highlighted) inside the frame, in rows of at most `columns`. A line
+ * too long for a row goes on in the next, behind a continuation mark, so the frame stays intact
+ * and a wrapped line is never mistaken for two: it breaks at the exact column, every character
+ * kept (in code a space is content).
+ */
+export function codeRows(code: string, t: Theme, columns: number): string[] {
+  const bar = `${t.dim(`${FRAME_INDENT}│`)} `;
+  const room = columns - FRAME_WIDTH;
+  if (displayWidth(code) <= room || room - CONTINUATION.length < MIN_CODE_COLUMNS) return [bar + code];
+  const rows = wrapRows(code, room, { rest: room - CONTINUATION.length, words: false });
+  return rows.map((row, i) => (i === 0 ? bar : bar + t.dim(CONTINUATION)) + row);
 }

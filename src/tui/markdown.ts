@@ -26,7 +26,8 @@ export interface CodeHighlighter {
 
 export interface MarkdownOptions {
   theme: Theme;
-  /** Terminal columns, for rules. */
+  /** Terminal columns: rows are made to fit them (one column narrower, as the transcript
+   *  wraps), and rules are drawn to that width. */
   width?: () => number;
   highlighter?: CodeHighlighter;
 }
@@ -174,16 +175,22 @@ export class MarkdownRenderer {
     if (highlight && t.color && lang !== '' && this.#highlighter?.state() === 'ready') {
       code = this.#highlighter.highlight(code, lang);
     }
-    return codeRows(code, t);
+    return codeRows(code, t, this.#columns());
   }
 
   #prose(line: string): string[] {
-    return proseRows(line, this.#theme, this.#width());
+    return proseRows(line, this.#theme, this.#columns());
+  }
+
+  /** The widest a row may be: a row that fills the terminal's last column leaves the cursor
+   *  waiting to wrap, which terminals do not all treat alike (the transcript wraps as wide). */
+  #columns(): number {
+    return Math.max(10, this.#width() - 1);
   }
 
   #flushTable(): string[] {
     const rows = this.#table;
     this.#table = [];
-    return layoutTable(rows, this.#theme) ?? rows.flatMap((row) => this.#prose(row));
+    return layoutTable(rows, this.#theme, this.#columns()) ?? rows.flatMap((row) => this.#prose(row));
   }
 }

@@ -155,6 +155,11 @@ export function wrapRows(line: string, width: number, options: WrapOptions = {})
   return rows;
 }
 
+/** `line` in rows of at most `width` columns, at spaces where it can: itself when it fits. */
+export function fitRows(line: string, width: number): string[] {
+  return displayWidth(line) <= width ? [line] : wrapRows(line, width);
+}
+
 /** The end of `text` that fits in `columns` columns (whole code points). */
 export function lastColumns(text: string, columns: number): string {
   let width = 0;

@@ -49,7 +49,7 @@ describe('inline markdown', () => {
 describe('block markdown, line by line', () => {
   it('renders headings, lists, quotes and rules without their markup', () => {
     const out = renderAll('# Title\n## Sub\n- one\n  - nested\n1. first\n- [x] done\n> quoted **text**\n---').map(stripSgr);
-    expect(out).toEqual(['Title', 'Sub', '• one', '  ◦ nested', '1. first', '☑ done', '│ quoted text', '─'.repeat(80)]);
+    expect(out).toEqual(['Title', 'Sub', '• one', '  ◦ nested', '1. first', '☑ done', '│ quoted text', '─'.repeat(79)]);
   });
 
   it('commits each line as soon as it is given, outside tables', () => {
