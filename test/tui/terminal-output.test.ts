@@ -2,7 +2,8 @@
 // region in the scrollback. (test/e2e/tui.test.ts checks the result in tmux, which reflows.)
 
 import { describe, expect, it } from 'vitest';
-import { TerminalOutput, frameUpdate, rowUpdate, terminalReflows } from '../../src/tui/terminal-output.js';
+import { frameUpdate, rowUpdate } from '../../src/tui/frame-update.js';
+import { TerminalOutput, terminalReflows } from '../../src/tui/terminal-output.js';
 import { cropToWidth, outputWidth, rowsAt } from '../../src/tui/text-width.js';
 import { FakeTerminal, Screen } from '../support/terminal.js';
 
