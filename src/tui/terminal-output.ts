@@ -30,6 +30,7 @@
 
 import { EventEmitter } from 'node:events';
 import { eraseLines, frameUpdate, lineText, sameRows } from './frame-update.js';
+import { cursorSpot, park, unpark, type CursorSpot } from './hardware-cursor.js';
 import { TERMINAL_SEQUENCE, cropToWidth, outputWidth, rowsAt } from './text-width.js';
 
 /** Leading cursor movements and erases of a write (Ink's eraseLines and the like). */
@@ -85,6 +86,8 @@ export class TerminalOutput extends EventEmitter {
    * send before erasing it row by row (undefined: it was, and a diff will do).
    */
   #redraw: { before: string[]; writes: string[]; unwrap: string | undefined } | undefined;
+  /** Where the terminal's cursor waits between writes, when not under the live region. */
+  #parked: CursorSpot | undefined;
 
   constructor(target: NodeJS.WriteStream, options: TerminalOutputOptions) {
     super();
@@ -159,13 +162,15 @@ export class TerminalOutput extends EventEmitter {
     }
     this.#pane = next;
     this.#paneColumns = this.#columns;
-    if (out !== '') this.#target.write(this.isTTY ? BEGIN_SYNC + out + END_SYNC : out);
+    if (out !== '') this.#send(this.isTTY ? BEGIN_SYNC + out + END_SYNC : out);
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), callback?: (err?: Error | null) => void): boolean {
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof chunk !== 'string' || (typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8')) {
       this.#flush('');
+      const home = this.#home();
+      if (home !== '') this.#target.write(home);
       if (typeof encoding === 'function') return this.#target.write(chunk, encoding);
       return encoding === undefined ? this.#target.write(chunk, callback) : this.#target.write(chunk, encoding, callback);
     }
@@ -176,7 +181,7 @@ export class TerminalOutput extends EventEmitter {
       queueMicrotask(() => this.#flush(''));
     } else if (this.#batch === undefined) {
       const out = this.#process(chunk, false);
-      if (out !== '') return this.#target.write(out, done);
+      if (out !== '') return this.#send(out, done);
       done?.();
       return true;
     } else if (chunk === END_SYNC) {
@@ -193,6 +198,9 @@ export class TerminalOutput extends EventEmitter {
   /** Sends what was gathered, then stops following the real terminal's resizes. */
   dispose(): void {
     this.#flush('');
+    // whatever comes next (the shell) starts under the live region, the cursor shown
+    if (this.#parked !== undefined) this.#target.write(unpark(this.#parked, this.#target.columns, this.#reflows, false));
+    this.#parked = undefined;
     this.#target.off('resize', this.#onResize);
   }
 
@@ -208,8 +216,33 @@ export class TerminalOutput extends EventEmitter {
     const callbacks = this.#callbacks;
     this.#callbacks = [];
     const done = callbacks.length === 0 ? undefined : (err?: Error | null): void => callbacks.forEach((cb) => cb(err));
-    if (out !== '') this.#target.write(out, done);
+    if (out !== '') this.#send(out, done);
     else done?.();
+  }
+
+  /**
+   * Writes `out` (made for the cursor under the live region), the cursor brought back there
+   * first and parked on the prompt's cursor block after (see hardware-cursor.ts), inside the
+   * synchronized update when `out` is one.
+   */
+  #send(out: string, done?: (err?: Error | null) => void): boolean {
+    const home = this.#home();
+    const spot = this.isTTY && this.#liveIntact() ? cursorSpot(this.#live(), this.#columns) : undefined;
+    this.#parked = spot;
+    const away = spot === undefined ? '' : park(spot);
+    if (home === '' && away === '') return this.#target.write(out, done);
+    const open = out.startsWith(BEGIN_SYNC) ? BEGIN_SYNC.length : 0;
+    const close = out.endsWith(END_SYNC) && out.length - END_SYNC.length >= open ? out.length - END_SYNC.length : out.length;
+    return this.#target.write(out.slice(0, open) + home + out.slice(open, close) + away + out.slice(close), done);
+  }
+
+  /** What brings a parked cursor back under the live region ('' when it is there). */
+  #home(): string {
+    const spot = this.#parked;
+    if (spot === undefined) return '';
+    this.#parked = undefined;
+    this.#sync();
+    return unpark(spot, this.#columns, this.#reflows);
   }
 
   /** What to send for one of Ink's writes (in a frame being gathered when `inBatch`). */
