@@ -53,6 +53,20 @@ export function terminalReflows(env: Readonly<Record<string, string | undefined>
   return true;
 }
 
+/** Outputs whose cursor is parked: however the process ends, the shell that comes next finds
+ *  the cursor under what was drawn. */
+const parkedOutputs = new Set<TerminalOutput>();
+let exitHooked = false;
+
+function leaveParked(output: TerminalOutput): void {
+  parkedOutputs.add(output);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const parked of parkedOutputs) parked.dispose();
+  });
+}
+
 export interface TerminalOutputOptions {
   /** The terminal re-wraps lines on resize (see terminalReflows). */
   reflows: boolean;
@@ -88,6 +102,8 @@ export class TerminalOutput extends EventEmitter {
   #redraw: { before: string[]; writes: string[]; unwrap: string | undefined } | undefined;
   /** Where the terminal's cursor waits between writes, when not under the live region. */
   #parked: CursorSpot | undefined;
+  /** Done: the cursor is left under the live region. */
+  #disposed = false;
 
   constructor(target: NodeJS.WriteStream, options: TerminalOutputOptions) {
     super();
@@ -198,9 +214,12 @@ export class TerminalOutput extends EventEmitter {
   /** Sends what was gathered, then stops following the real terminal's resizes. */
   dispose(): void {
     this.#flush('');
-    // whatever comes next (the shell) starts under the live region, the cursor shown
+    // whatever comes next (the shell) starts under the live region, the cursor shown; so do
+    // Ink's last writes, which may come after this (its unmount's effects)
+    this.#disposed = true;
     if (this.#parked !== undefined) this.#target.write(unpark(this.#parked, this.#target.columns, this.#reflows, false));
     this.#parked = undefined;
+    parkedOutputs.delete(this);
     this.#target.off('resize', this.#onResize);
   }
 
@@ -227,8 +246,9 @@ export class TerminalOutput extends EventEmitter {
    */
   #send(out: string, done?: (err?: Error | null) => void): boolean {
     const home = this.#home();
-    const spot = this.isTTY && this.#liveIntact() ? cursorSpot(this.#live(), this.#columns) : undefined;
+    const spot = this.isTTY && !this.#disposed && this.#liveIntact() ? cursorSpot(this.#live(), this.#columns) : undefined;
     this.#parked = spot;
+    if (spot !== undefined) leaveParked(this);
     const away = spot === undefined ? '' : park(spot);
     if (home === '' && away === '') return this.#target.write(out, done);
     const open = out.startsWith(BEGIN_SYNC) ? BEGIN_SYNC.length : 0;

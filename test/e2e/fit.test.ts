@@ -33,9 +33,10 @@ const ANSWER = [
 const TOKENS = ANSWER.match(/[\s\S]{1,4}/g) ?? [];
 
 /** The terminal's cursor (column,row,shown) once it is `expected`, or as it is after a while. */
-async function cursorAt(expected: string): Promise<string> {
+async function cursorAt(expected: string | ((cursor: string) => boolean)): Promise<string> {
+  const done = typeof expected === 'string' ? (cursor: string) => cursor === expected : expected;
   let cursor = '';
-  for (let tries = 0; tries < 200 && cursor !== expected; tries++) {
+  for (let tries = 0; tries < 200 && !done(cursor); tries++) {
     if (tries > 0) await sleep(30);
     cursor = (await terminals.tmux('display', '-p', '-t', 'fit', '#{cursor_x},#{cursor_y},#{cursor_flag}')).stdout.trim();
   }
@@ -98,6 +99,14 @@ describe.skipIf(!hasTmux)('text that fits a 40-column terminal (tmux)', () => {
     // moving the cursor moves the terminal's with it
     for (let i = 0; i < 6; i++) await hermes.key('Left');
     expect(await cursorAt(`5,${first + 1},1`)).toBe(`5,${first + 1},1`);
+    // Ctrl+E, Ctrl+U, then Ctrl+D: the chat ends with the cursor back under what it drew, shown
+    await hermes.key('C-e');
+    await hermes.key('C-u');
+    await hermes.waitForScreen((s) => !s.includes('please explain'), 'the prompt cleared');
     await hermes.key('C-d');
+    expect(await hermes.exitCode()).toBe('0');
+    const [x, y, shown] = (await cursorAt((cursor) => cursor.startsWith('0,'))).split(',').map(Number);
+    expect([x, shown]).toEqual([0, 1]);
+    expect(y).toBeGreaterThan(first);
   });
 });

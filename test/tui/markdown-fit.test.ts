@@ -3,6 +3,7 @@
 // block's frame or a list's indent), at 80 and at 40 columns, streamed or not.
 
 import { describe, expect, it } from 'vitest';
+import { createLazyHighlighter } from '../../src/tui/highlight.js';
 import { MarkdownRenderer } from '../../src/tui/markdown.js';
 import { displayWidth, stripSgr } from '../../src/tui/text-width.js';
 import { createTheme } from '../../src/tui/theme.js';
@@ -121,6 +122,18 @@ describe('long code lines', () => {
     expect(out[2]).toContain(color.dim('↪ '));
   });
 
+  it('keep their highlighting on the continuation rows', async () => {
+    const highlighter = createLazyHighlighter({ theme: color });
+    const r = new MarkdownRenderer({ theme: color, width: () => 40, highlighter });
+    r.line('```js');
+    await highlighter.loaded;
+    const rows = r.line('const message = "a string long enough to go on past the edge";');
+    expectFits(rows, 40);
+    expect(rows.map(stripSgr)).toEqual(['  │ const message = "a string long enou', '  │ ↪ gh to go on past the edge";']);
+    // the string's colour is opened again after the mark
+    expect(rows[1]).toMatch(/↪ .*\x1b\[32m.*gh to go on/);
+  });
+
   it('fit 80 columns', () => {
     const out = render(`\`\`\`\n${LINE} ${LINE}\n\`\`\``, 80);
     expectFits(out, 80);
@@ -139,6 +152,17 @@ describe('list items, quotes and rules', () => {
       '    longer than the width',
       '1. an ordered item long enough to wrap',
       '   around the terminal',
+    ]);
+  });
+
+  it('wrap at 80 columns too', () => {
+    const out = render(`- ${'word '.repeat(30).trim()}\n> ${'quoted '.repeat(20).trim()}`, 80);
+    expectFits(out, 80);
+    expect(out.map(stripSgr)).toEqual([
+      `• ${'word '.repeat(15).trim()}`,
+      `  ${'word '.repeat(15).trim()}`,
+      `│ ${'quoted '.repeat(11).trim()}`,
+      `│ ${'quoted '.repeat(9).trim()}`,
     ]);
   });
 
