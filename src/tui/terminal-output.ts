@@ -27,6 +27,9 @@
 // Ink's frame are one live region on screen: Ink's redraws keep the pane above its frame, and
 // paint() keeps Ink's frame below the pane. Lines committed with paint() go to the scrollback
 // above both, as Ink's <Static> output does.
+//
+// Between writes it parks the terminal's cursor on the prompt's cursor block (hardware-cursor.ts),
+// and brings it back under the live region before anything is drawn.
 
 import { EventEmitter } from 'node:events';
 import { eraseLines, frameUpdate, lineText, sameRows } from './frame-update.js';
@@ -53,12 +56,12 @@ export function terminalReflows(env: Readonly<Record<string, string | undefined>
   return true;
 }
 
-/** Outputs whose cursor is parked: however the process ends, the shell that comes next finds
- *  the cursor under what was drawn. */
+/** Outputs that have parked the cursor: however the process ends, they are disposed, so the
+ *  shell that comes next finds the cursor under what was drawn. */
 const parkedOutputs = new Set<TerminalOutput>();
 let exitHooked = false;
 
-function leaveParked(output: TerminalOutput): void {
+function disposeOnExit(output: TerminalOutput): void {
   parkedOutputs.add(output);
   if (exitHooked) return;
   exitHooked = true;
@@ -248,7 +251,7 @@ export class TerminalOutput extends EventEmitter {
     const home = this.#home();
     const spot = this.isTTY && !this.#disposed && this.#liveIntact() ? cursorSpot(this.#live(), this.#columns) : undefined;
     this.#parked = spot;
-    if (spot !== undefined) leaveParked(this);
+    if (spot !== undefined) disposeOnExit(this);
     const away = spot === undefined ? '' : park(spot);
     if (home === '' && away === '') return this.#target.write(out, done);
     const open = out.startsWith(BEGIN_SYNC) ? BEGIN_SYNC.length : 0;
