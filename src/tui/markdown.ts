@@ -76,9 +76,18 @@ export class MarkdownRenderer {
   /** What is held back, as it looks for now: table rows, and lines waiting for the
    *  highlighter (the rest of an open code block, and whatever followed it). */
   held(limit = Infinity): string[] {
-    const rows = this.#table.slice(-limit).map((row) => row.trim());
+    const rows = this.#tablePreview(limit);
     if (this.#waiting.length === 0) return rows;
     return rows.concat(this.#waitingView().lines.slice(-limit)).slice(-limit);
+  }
+
+  /** The last rows of the table being collected, laid out as they would be if it ended now
+   *  (from its header and last rows only: the work stays the same however long it grows). */
+  #tablePreview(limit: number): string[] {
+    const [head, delimiter] = this.#table;
+    if (head === undefined || delimiter === undefined) return this.#table.map((row) => row.trim());
+    const rows = [head, delimiter, ...this.#table.slice(2).slice(-limit)];
+    return (layoutTable(rows, this.#theme, this.#columns()) ?? rows.map((row) => row.trim())).slice(-limit);
   }
 
   /** The waiting lines as they will look, and the code block open after them. */

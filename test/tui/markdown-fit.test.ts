@@ -90,6 +90,14 @@ describe('tables wider than the terminal', () => {
     }
   });
 
+  it('shows the rows collected so far laid out to fit while the table streams, not as pipes', () => {
+    const r = new MarkdownRenderer({ theme: color, width: () => 40 });
+    for (const line of WIDE_TABLE.split('\n').slice(0, 3)) r.line(line);
+    const live = r.held(4);
+    expectFits(live, 40);
+    expect(live.map(stripSgr)).toEqual(['  Alice │ Engineer │ Builds the', '        │          │ streaming renderer', '        │          │ and keeps the live', '        │          │ region small']);
+  });
+
   it('wraps a long value of a key: value block under its first row', () => {
     const out = render('| K | V | W | X | Y | Z | Q |\n|-|-|-|-|-|-|-|\n| kkk | a value that goes on for longer than forty columns | www | xxx | yyy | zzz | qqq |', 40).map(stripSgr);
     expect(out.slice(0, 3)).toEqual(['  K: kkk', '  V: a value that goes on for longer', '     than forty columns']);

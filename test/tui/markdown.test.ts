@@ -77,12 +77,14 @@ describe('block markdown, line by line', () => {
     expect(out).toEqual(['  ╭─ md', '  │ # not a heading', '  │ **not bold**', '  ╰─']);
   });
 
-  it('holds table rows until the table ends, then aligns the columns', () => {
+  it('holds table rows until the table ends (showing them live laid out), then aligns the columns', () => {
     const r = new MarkdownRenderer({ theme: color });
     expect(r.line('| Name | Qty |')).toEqual([]);
     expect(r.line('|:-----|----:|')).toEqual([]);
     expect(r.line('| apple | 3 |')).toEqual([]);
-    expect(r.held()).toEqual(['| Name | Qty |', '|:-----|----:|', '| apple | 3 |']);
+    // shown live as it would be laid out if it ended now
+    expect(r.held().map(stripSgr)).toEqual(['  Name  │ Qty', '  ──────┼────', '  apple │   3']);
+    expect(r.held(1).map(stripSgr)).toEqual(['  apple │   3']);
     expect(r.line('| kiwi | 12 |')).toEqual([]);
     const out = r.line('after the table').map(stripSgr);
     expect(out).toEqual(['  Name  │ Qty', '  ──────┼────', '  apple │   3', '  kiwi  │  12', 'after the table']);
