@@ -50,3 +50,17 @@ export function unpark(spot: CursorSpot, columns: number, reflows: boolean, hide
   if (reflows && columns !== spot.columns && columns > 0) rows = rowsAt(spot.below, columns) - Math.floor(spot.column / columns);
   return `${hide ? HIDE_CURSOR : ''}${rows > 0 ? `\x1b[${rows}B` : ''}\r`;
 }
+
+/** Outputs that have parked the cursor: however the process ends, they are disposed (and bring
+ *  it back), so the shell that comes next finds the cursor under what was drawn. */
+const parkedOutputs = new Set<{ dispose(): void }>();
+let exitHooked = false;
+
+export function disposeOnExit(output: { dispose(): void }): void {
+  parkedOutputs.add(output);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const parked of parkedOutputs) parked.dispose();
+  });
+}

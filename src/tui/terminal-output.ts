@@ -33,7 +33,7 @@
 
 import { EventEmitter } from 'node:events';
 import { eraseLines, frameUpdate, lineText, sameRows } from './frame-update.js';
-import { cursorSpot, park, unpark, type CursorSpot } from './hardware-cursor.js';
+import { cursorSpot, disposeOnExit, park, unpark, type CursorSpot } from './hardware-cursor.js';
 import { TERMINAL_SEQUENCE, cropToWidth, outputWidth, rowsAt } from './text-width.js';
 
 /** Leading cursor movements and erases of a write (Ink's eraseLines and the like). */
@@ -54,20 +54,6 @@ export function terminalReflows(env: Readonly<Record<string, string | undefined>
   if (env.STY) return false; // GNU screen truncates
   if ((env.TERM ?? '').startsWith('rxvt')) return false;
   return true;
-}
-
-/** Outputs that have parked the cursor: however the process ends, they are disposed, so the
- *  shell that comes next finds the cursor under what was drawn. */
-const parkedOutputs = new Set<TerminalOutput>();
-let exitHooked = false;
-
-function disposeOnExit(output: TerminalOutput): void {
-  parkedOutputs.add(output);
-  if (exitHooked) return;
-  exitHooked = true;
-  process.once('exit', () => {
-    for (const parked of parkedOutputs) parked.dispose();
-  });
 }
 
 export interface TerminalOutputOptions {
@@ -222,7 +208,6 @@ export class TerminalOutput extends EventEmitter {
     this.#disposed = true;
     if (this.#parked !== undefined) this.#target.write(unpark(this.#parked, this.#target.columns, this.#reflows, false));
     this.#parked = undefined;
-    parkedOutputs.delete(this);
     this.#target.off('resize', this.#onResize);
   }
 
