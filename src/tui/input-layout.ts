@@ -91,33 +91,60 @@ interface RowDraft {
   row: InputRow;
 }
 
+interface Cell {
+  shown: string;
+  cells: number;
+  cursor: boolean;
+  space: boolean;
+}
+
 /** Rows of one logical line wrapped at `width` cells; `cursor` is an offset inside the line
- *  (or -1 when the cursor is on another line). */
+ *  (or -1 when the cursor is on another line). A word (with the space after it) that does not
+ *  fit goes to the next row whole; only a word longer than a row is broken. */
 function wrapLine(line: string, lineIndex: number, cursor: number, width: number): RowDraft[] {
-  const drafts: RowDraft[] = [];
-  let current: InputRow = { before: '', after: '', first: false };
-  let used = 0;
-  let beforeCursor = true;
-  const startRow = (): void => {
-    drafts.push({ line: lineIndex, firstOfLine: drafts.length === 0, row: current });
-    current = { before: '', after: '', first: false };
-    used = 0;
-  };
-  const place = (shown: string, cells: number, isCursor: boolean): void => {
-    if (used > 0 && used + cells > width) startRow();
-    if (isCursor) {
-      current.cursor = shown;
-      beforeCursor = false;
-    } else if (beforeCursor) current.before += shown;
-    else current.after += shown;
-    used += cells;
-  };
+  const cells: Cell[] = [];
   for (const { segment, index } of segmenter.segment(line)) {
-    place(display(segment), cellWidth(segment), index === cursor);
+    cells.push({ shown: display(segment), cells: cellWidth(segment), cursor: index === cursor, space: segment === ' ' || segment === '\t' });
   }
-  if (cursor === line.length) place(' ', 1, true);
-  startRow();
-  return drafts;
+  // the cursor after the text: a blank cell, the next character's place
+  if (cursor === line.length) cells.push({ shown: ' ', cells: 1, cursor: true, space: true });
+
+  const rows: Cell[][] = [];
+  let row: Cell[] = [];
+  let used = 0;
+  let wordStart = -1; // where in `row` the word after its last space starts
+  for (const cell of cells) {
+    if (used > 0 && used + cell.cells > width) {
+      // the last word goes to the next row with the space after it, so no row starts with one
+      const tail = wordStart > 0 ? row.splice(wordStart) : [];
+      rows.push(row);
+      row = tail;
+      used = tail.reduce((sum, c) => sum + c.cells, 0);
+      wordStart = -1;
+      if (used > 0 && used + cell.cells > width) {
+        rows.push(row);
+        row = [];
+        used = 0;
+      }
+    }
+    row.push(cell);
+    used += cell.cells;
+    if (cell.space) wordStart = row.length;
+  }
+  rows.push(row);
+
+  return rows.map((cellsOfRow, i) => {
+    const draft: InputRow = { before: '', after: '', first: false };
+    let beforeCursor = true;
+    for (const cell of cellsOfRow) {
+      if (cell.cursor) {
+        draft.cursor = cell.shown;
+        beforeCursor = false;
+      } else if (beforeCursor) draft.before += cell.shown;
+      else draft.after += cell.shown;
+    }
+    return { line: lineIndex, firstOfLine: i === 0, row: draft };
+  });
 }
 
 export function layoutInput(state: EditorState, width: number, maxRows: number): InputLayout {

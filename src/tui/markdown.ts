@@ -3,10 +3,16 @@
 // is whether we are in a code fence (FenceTracker) and the rows of a table being collected
 // (a table is aligned once it is complete, so its rows wait until the first line after it).
 // Input is already sanitised text; the output holds only SGR sequences from the theme.
+// The blocks are drawn by markdown-prose (headings, quotes, lists), markdown-code (the frame
+// of a code block) and markdown-table; inline styles by markdown-inline.
 
 import { FenceTracker, type FenceOpening } from '../stream/markdown-split.js';
-import { displayWidth } from './text-width.js';
+import { closes, codeRows, codeText, frameBottom, frameTop, openingOf } from './markdown-code.js';
+import { proseRows } from './markdown-prose.js';
+import { TABLE_ROW, layoutTable } from './markdown-table.js';
 import type { Theme } from './theme.js';
+
+export { renderInline } from './markdown-inline.js';
 
 /** Syntax highlighting that may still be loading (it is loaded on the first code block). */
 export interface CodeHighlighter {
@@ -20,22 +26,11 @@ export interface CodeHighlighter {
 
 export interface MarkdownOptions {
   theme: Theme;
-  /** Terminal columns, for rules. */
+  /** Terminal columns: rows are made to fit them (one column narrower, as the transcript
+   *  wraps), and rules are drawn to that width. */
   width?: () => number;
   highlighter?: CodeHighlighter;
 }
-
-const FRAME_INDENT = '  ';
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const QUOTE = /^ {0,3}>[ ]?(.*)$/;
-const BULLET = /^([ \t]*)([-*+])[ \t]+(.*)$/;
-const ORDERED = /^([ \t]*)(\d{1,9})([.)])[ \t]+(.*)$/;
-const TASK = /^\[([ xX])\][ \t]+(.*)$/;
-const TABLE_ROW = /^[ \t]*\|.*$/;
-const TABLE_DELIMITER = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
-
-type Align = 'left' | 'right' | 'center';
 
 export class MarkdownRenderer {
   readonly #theme: Theme;
@@ -81,9 +76,18 @@ export class MarkdownRenderer {
   /** What is held back, as it looks for now: table rows, and lines waiting for the
    *  highlighter (the rest of an open code block, and whatever followed it). */
   held(limit = Infinity): string[] {
-    const rows = this.#table.slice(-limit).map((row) => row.trim());
+    const rows = this.#tablePreview(limit);
     if (this.#waiting.length === 0) return rows;
     return rows.concat(this.#waitingView().lines.slice(-limit)).slice(-limit);
+  }
+
+  /** The last rows of the table being collected, laid out as they would be if it ended now
+   *  (from its header and last rows only: the work stays the same however long it grows). */
+  #tablePreview(limit: number): string[] {
+    const [head, delimiter] = this.#table;
+    if (head === undefined || delimiter === undefined) return this.#table.map((row) => row.trim());
+    const rows = [head, delimiter, ...this.#table.slice(2).slice(-limit)];
+    return (layoutTable(rows, this.#theme, this.#columns()) ?? rows.map((row) => row.trim())).slice(-limit);
   }
 
   /** The waiting lines as they will look, and the code block open after them. */
@@ -94,29 +98,32 @@ export class MarkdownRenderer {
     for (const line of this.#waiting) {
       if (fence !== undefined) {
         if (closes(line, fence)) {
-          lines.push(t.dim(`${FRAME_INDENT}╰─`));
+          lines.push(frameBottom(t));
           fence = undefined;
         } else {
-          lines.push(this.#codeLine(line, false, fence));
+          lines.push(...this.#codeLine(line, false, fence));
         }
         continue;
       }
       const opening = openingOf(line);
       if (opening) {
         fence = opening;
-        lines.push(t.dim(`${FRAME_INDENT}╭─${opening.lang === '' ? '' : ` ${opening.lang}`}`));
+        lines.push(frameTop(opening, t));
+      } else if (TABLE_ROW.test(line)) {
+        lines.push(line.trim());
       } else {
-        lines.push(TABLE_ROW.test(line) ? line.trim() : this.#prose(line));
+        lines.push(...this.#prose(line));
       }
     }
     return { lines, fence };
   }
 
-  /** How an unfinished line looks if it were finished now; changes no state. */
-  preview(partial: string): string {
+  /** How an unfinished line looks if it were finished now (one entry per row); changes no
+   *  state. */
+  preview(partial: string): string[] {
     const fence = this.#waiting.length > 0 ? this.#waitingView().fence : this.#fence;
     if (fence !== undefined) return this.#codeLine(partial, false, fence);
-    if (this.#table.length > 0 || TABLE_ROW.test(partial)) return partial.trim();
+    if (this.#table.length > 0 || TABLE_ROW.test(partial)) return [partial.trim()];
     return this.#prose(partial);
   }
 
@@ -127,7 +134,7 @@ export class MarkdownRenderer {
     this.#waiting = [];
     for (const line of waiting) this.#render(line, out, true);
     if (this.#table.length > 0) out.push(...this.#flushTable());
-    if (this.#fence !== undefined) out.push(this.#theme.dim(`${FRAME_INDENT}╰─`));
+    if (this.#fence !== undefined) out.push(frameBottom(this.#theme));
     this.#fence = undefined;
     this.#fences.reset();
     return out;
@@ -151,305 +158,48 @@ export class MarkdownRenderer {
     if (state.opening) {
       this.#fence = state.opening;
       this.#highlighter?.request();
-      const label = state.opening.lang === '' ? '' : ` ${state.opening.lang}`;
-      out.push(t.dim(`${FRAME_INDENT}╭─${label}`));
+      out.push(frameTop(state.opening, t));
       return;
     }
     if (state.closing) {
       this.#fence = undefined;
-      out.push(t.dim(`${FRAME_INDENT}╰─`));
+      out.push(frameBottom(t));
       return;
     }
     if (wasInFence) {
-      out.push(this.#codeLine(line, !forcePlain));
+      out.push(...this.#codeLine(line, !forcePlain));
       return;
     }
     if (TABLE_ROW.test(line)) {
       this.#table.push(line);
       return;
     }
-    out.push(this.#prose(line));
+    out.push(...this.#prose(line));
   }
 
-  #codeLine(line: string, highlight: boolean, fence = this.#fence): string {
+  #codeLine(line: string, highlight: boolean, fence = this.#fence): string[] {
     const t = this.#theme;
-    let code = line;
-    const indent = fence?.indent ?? 0;
-    if (indent > 0) code = code.replace(new RegExp(`^ {0,${indent}}`), '');
-    code = code.replace(/\t/g, '    ');
+    let code = codeText(line, fence);
     const lang = fence?.lang ?? '';
     if (highlight && t.color && lang !== '' && this.#highlighter?.state() === 'ready') {
       code = this.#highlighter.highlight(code, lang);
     }
-    return `${t.dim(`${FRAME_INDENT}│`)} ${code}`;
+    return codeRows(code, t, this.#columns());
   }
 
-  #prose(line: string): string {
-    const t = this.#theme;
-    if (line.trim() === '') return '';
-    if (RULE.test(line)) return t.dim('─'.repeat(Math.max(3, Math.min(this.#width(), 80))));
-    if (!t.color) return line;
-
-    const heading = HEADING.exec(line);
-    if (heading) {
-      const level = heading[1]?.length ?? 1;
-      const text = renderInline(heading[2] ?? '', t);
-      if (level === 1) return t.bold(t.underline(t.magenta(text)));
-      if (level === 2) return t.bold(t.magenta(text));
-      return t.bold(text);
-    }
-    const quote = QUOTE.exec(line);
-    if (quote) return `${t.dim('│')} ${t.italic(this.#prose(quote[1] ?? ''))}`;
-
-    const bullet = BULLET.exec(line);
-    if (bullet) {
-      const indent = bullet[1] ?? '';
-      const item = bullet[3] ?? '';
-      // a task's box is its bullet
-      if (TASK.test(item)) return `${indent}${this.#listItem(item)}`;
-      const mark = indent.length >= 2 ? '◦' : '•';
-      return `${indent}${t.cyan(mark)} ${this.#listItem(item)}`;
-    }
-    const ordered = ORDERED.exec(line);
-    if (ordered) {
-      return `${ordered[1] ?? ''}${t.cyan(`${ordered[2] ?? ''}${ordered[3] ?? '.'}`)} ${this.#listItem(ordered[4] ?? '')}`;
-    }
-    return renderInline(line, t);
+  #prose(line: string): string[] {
+    return proseRows(line, this.#theme, this.#columns());
   }
 
-  #listItem(text: string): string {
-    const t = this.#theme;
-    const task = TASK.exec(text);
-    if (task) return `${task[1] === ' ' ? '☐' : t.green('☑')} ${renderInline(task[2] ?? '', t)}`;
-    return renderInline(text, t);
+  /** The widest a row may be: a row that fills the terminal's last column leaves the cursor
+   *  waiting to wrap, which terminals do not all treat alike (the transcript wraps as wide). */
+  #columns(): number {
+    return Math.max(10, this.#width() - 1);
   }
 
   #flushTable(): string[] {
     const rows = this.#table;
     this.#table = [];
-    const t = this.#theme;
-    const [head, delimiter, ...body] = rows;
-    if (head === undefined || delimiter === undefined || !TABLE_DELIMITER.test(delimiter)) {
-      // Pipes that do not make a table are ordinary lines.
-      return rows.map((row) => this.#prose(row));
-    }
-    const aligns: Align[] = splitCells(delimiter).map((cell) => {
-      const c = cell.trim();
-      if (c.startsWith(':') && c.endsWith(':')) return 'center';
-      if (c.endsWith(':')) return 'right';
-      return 'left';
-    });
-    const columns = aligns.length;
-    const render = (row: string): string[] => {
-      const cells = splitCells(row).map((cell) => (t.color ? renderInline(cell.trim(), t) : cell.trim()));
-      while (cells.length < columns) cells.push('');
-      return cells.slice(0, columns);
-    };
-    const header = render(head);
-    const lines = body.map(render);
-    const widths = aligns.map((_, i) => Math.max(1, ...[header, ...lines].map((cells) => displayWidth(cells[i] ?? ''))));
-    const pad = (cell: string, i: number): string => {
-      const gap = (widths[i] ?? 0) - displayWidth(cell);
-      const align = aligns[i] ?? 'left';
-      if (align === 'right') return ' '.repeat(gap) + cell;
-      if (align === 'center') return ' '.repeat(Math.floor(gap / 2)) + cell + ' '.repeat(Math.ceil(gap / 2));
-      return cell + ' '.repeat(gap);
-    };
-    const bar = t.dim('│');
-    const format = (cells: string[], style: (s: string) => string = (s) => s): string =>
-      `${FRAME_INDENT}${cells.map((cell, i) => style(pad(cell, i))).join(` ${bar} `)}`.trimEnd();
-    const rule = `${FRAME_INDENT}${t.dim(widths.map((w) => '─'.repeat(w)).join('─┼─'))}`;
-    return [format(header, t.bold), rule, ...lines.map((cells) => format(cells))];
+    return layoutTable(rows, this.#theme, this.#columns()) ?? rows.flatMap((row) => this.#prose(row));
   }
-}
-
-/** Whether `line` closes a code block opened by `fence` (CommonMark: same character, at
- *  least as long, nothing after it). */
-function closes(line: string, fence: FenceOpening): boolean {
-  const run = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
-  return run !== undefined && run[0] === fence.fence[0] && run.length >= fence.fence.length;
-}
-
-/** The opening of a code block, for display only (FenceTracker keeps the real state). */
-function openingOf(line: string): FenceOpening | undefined {
-  const m = /^( {0,3})(`{3,}|~{3,})(.*)$/.exec(line);
-  if (!m) return undefined;
-  const fence = m[2] ?? '';
-  const info = (m[3] ?? '').trim();
-  if (fence[0] === '`' && info.includes('`')) return undefined;
-  return { fence, lang: info.split(/[ \t]/, 1)[0] ?? '', info, indent: (m[1] ?? '').length };
-}
-
-/** Cells of a table row: outer pipes dropped, `\|` kept as a literal pipe. */
-function splitCells(row: string): string[] {
-  let text = row.trim();
-  if (text.startsWith('|')) text = text.slice(1);
-  if (text.endsWith('|') && !text.endsWith('\\|')) text = text.slice(0, -1);
-  const cells: string[] = [];
-  let cell = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\' && text[i + 1] === '|') {
-      cell += '|';
-      i++;
-    } else if (ch === '|') {
-      cells.push(cell);
-      cell = '';
-    } else {
-      cell += ch;
-    }
-  }
-  cells.push(cell);
-  return cells;
-}
-
-const PUNCTUATION = /[!-/:-@[-`{-~]/;
-const WORD = /[\p{L}\p{N}]/u;
-
-/** Inline markdown: code spans, links (with their address), emphasis, strikethrough. */
-export function renderInline(text: string, t: Theme): string {
-  if (!t.color) return text;
-  let out = '';
-  let plain = '';
-  const emit = (styled: string): void => {
-    out += plain + styled;
-    plain = '';
-  };
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i] ?? '';
-    if (ch === '\\' && i + 1 < text.length && PUNCTUATION.test(text[i + 1] ?? '')) {
-      plain += text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (ch === '`') {
-      let run = 1;
-      while (text[i + run] === '`') run++;
-      const fence = '`'.repeat(run);
-      let close = text.indexOf(fence, i + run);
-      while (close !== -1 && text[close + run] === '`') close = text.indexOf(fence, close + run + 1);
-      if (close === -1) {
-        plain += fence;
-        i += run;
-        continue;
-      }
-      let code = text.slice(i + run, close);
-      if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') code = code.slice(1, -1);
-      emit(t.cyan(code));
-      i = close + run;
-      continue;
-    }
-    if (ch === '<') {
-      const m = /^<((?:https?|mailto):[^\s<>]+)>/.exec(text.slice(i));
-      if (m) {
-        emit(t.underline(t.blue(m[1] ?? '')));
-        i += m[0].length;
-        continue;
-      }
-    }
-    if (ch === '[' || (ch === '!' && text[i + 1] === '[')) {
-      const link = parseLink(text, ch === '!' ? i + 1 : i);
-      if (link) {
-        const label = renderInline(link.label, t);
-        if (ch === '!') emit(`${t.dim('[image:')} ${label}${t.dim(']')} ${t.dim(`(${link.url})`)}`);
-        else if (link.label === link.url || link.label === '') emit(t.underline(t.blue(link.url)));
-        else emit(`${t.underline(t.blue(label))} ${t.dim(`(${link.url})`)}`);
-        i = link.end;
-        continue;
-      }
-    }
-    if (ch === '*' || ch === '_' || ch === '~') {
-      const span = parseEmphasis(text, i);
-      if (span) {
-        const inner = renderInline(span.inner, t);
-        const styled = span.kind === 'strong' ? t.bold(inner) : span.kind === 'em' ? t.italic(inner) : span.kind === 'strike' ? t.strike(inner) : t.bold(t.italic(inner));
-        emit(styled);
-        i = span.end;
-        continue;
-      }
-      // an unmatched run of markers is text
-      let run = 1;
-      while (text[i + run] === ch) run++;
-      plain += text.slice(i, i + run);
-      i += run;
-      continue;
-    }
-    plain += ch;
-    i++;
-  }
-  return out + plain;
-}
-
-function parseLink(text: string, open: number): { label: string; url: string; end: number } | undefined {
-  // the label: balanced brackets, no code span awareness needed for terminal display
-  let depth = 0;
-  let i = open;
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\') {
-      i++;
-      continue;
-    }
-    if (ch === '[') depth++;
-    else if (ch === ']') {
-      depth--;
-      if (depth === 0) break;
-    }
-  }
-  if (i >= text.length || text[i + 1] !== '(') return undefined;
-  const labelEnd = i;
-  let parens = 0;
-  let j = i + 1;
-  for (; j < text.length; j++) {
-    const ch = text[j];
-    if (ch === '(') parens++;
-    else if (ch === ')') {
-      parens--;
-      if (parens === 0) break;
-    } else if (ch === ' ' && parens === 1) {
-      // a title may follow the address: [x](url "title")
-      const rest = /^ +(?:"[^"]*"|'[^']*')\s*\)/.exec(text.slice(j));
-      if (!rest) return undefined;
-      return { label: text.slice(open + 1, labelEnd), url: unwrapUrl(text.slice(labelEnd + 2, j)), end: j + rest[0].length };
-    }
-  }
-  if (j >= text.length) return undefined;
-  const url = unwrapUrl(text.slice(labelEnd + 2, j));
-  if (url === '') return undefined;
-  return { label: text.slice(open + 1, labelEnd), url, end: j + 1 };
-}
-
-function unwrapUrl(url: string): string {
-  const trimmed = url.trim();
-  return trimmed.startsWith('<') && trimmed.endsWith('>') ? trimmed.slice(1, -1) : trimmed;
-}
-
-function parseEmphasis(text: string, at: number): { kind: 'strong' | 'em' | 'strike' | 'both'; inner: string; end: number } | undefined {
-  const ch = text[at] ?? '';
-  let run = 1;
-  while (text[at + run] === ch) run++;
-  if (ch === '~' && run !== 2) return undefined;
-  if (run > 3) return undefined;
-  const before = text[at - 1] ?? ' ';
-  const after = text[at + run] ?? ' ';
-  // an opener must be followed by non-space; `_` only opens at the start of a word
-  if (/\s/.test(after)) return undefined;
-  if (ch === '_' && WORD.test(before)) return undefined;
-  const marker = ch.repeat(run);
-  let search = at + run + 1;
-  while (search <= text.length) {
-    const close = text.indexOf(marker, search);
-    if (close === -1) return undefined;
-    const prev = text[close - 1] ?? ' ';
-    const next = text[close + run] ?? ' ';
-    const longer = next === ch;
-    if (!/\s/.test(prev) && !longer && !(ch === '_' && WORD.test(next))) {
-      const inner = text.slice(at + run, close);
-      const kind = ch === '~' ? 'strike' : run === 1 ? 'em' : run === 2 ? 'strong' : 'both';
-      return { kind, inner, end: close + run };
-    }
-    search = close + (longer ? run + 1 : 1);
-  }
-  return undefined;
 }

@@ -27,15 +27,19 @@
 // Ink's frame are one live region on screen: Ink's redraws keep the pane above its frame, and
 // paint() keeps Ink's frame below the pane. Lines committed with paint() go to the scrollback
 // above both, as Ink's <Static> output does.
+//
+// Between writes it parks the terminal's cursor on the prompt's cursor block (hardware-cursor.ts),
+// and brings it back under the live region before anything is drawn.
 
 import { EventEmitter } from 'node:events';
+import { eraseLines, frameUpdate, lineText, sameRows } from './frame-update.js';
+import { cursorSpot, disposeOnExit, park, unpark, type CursorSpot } from './hardware-cursor.js';
 import { TERMINAL_SEQUENCE, cropToWidth, outputWidth, rowsAt } from './text-width.js';
 
 /** Leading cursor movements and erases of a write (Ink's eraseLines and the like). */
 // eslint-disable-next-line no-control-regex
 const LEADING_CONTROLS = /^(?:\x1b\[[0-9;?]*[A-HJKSTfhlsu])+/;
 const SEQUENCES = new RegExp(TERMINAL_SEQUENCE.source, 'g');
-const SEQUENCE_AT = new RegExp(TERMINAL_SEQUENCE.source, 'y');
 /** Text a frame is made of: printable characters, newlines, colours (SGR) and hyperlinks. */
 // eslint-disable-next-line no-control-regex
 const PLAIN = /^(?:[^\x00-\x09\x0b-\x1f\x7f\x1b]|\x1b\[[0-9;:]*m|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\))*$/;
@@ -50,129 +54,6 @@ export function terminalReflows(env: Readonly<Record<string, string | undefined>
   if (env.STY) return false; // GNU screen truncates
   if ((env.TERM ?? '').startsWith('rxvt')) return false;
   return true;
-}
-
-/** Ink's eraseLines(count) (ansi-escapes): from the row under the frame up to its first row. */
-export function eraseLines(count: number): string {
-  return count > 0 ? `${'\x1b[2K\x1b[1A'.repeat(count - 1)}\x1b[2K\x1b[G` : '';
-}
-
-/** Moves the cursor `rows` down from column 0 of a row on screen to column 0 (never past the
- *  bottom row, so `\n` only moves). */
-function down(rows: number): string {
-  if (rows <= 0) return '';
-  return rows <= 4 ? '\n'.repeat(rows) : `\x1b[${rows}B\r`;
-}
-
-/**
- * What to send to turn row `before` into row `after` (the cursor at column 0 of that row, or
- * anywhere on it when `atColumn0` is false), ending with the newline to the next row. When
- * `after` only continues `before`, the cursor jumps to where they part and sends the rest,
- * re-sending the colour sequences of the part kept so the rest is drawn in the same colours. The
- * kept part must be plain ASCII: its width is then certain, and the rest cannot start with a
- * mark that would join a character drawn before the jump.
- */
-export function rowUpdate(before: string, after: string, atColumn0: boolean): string {
-  let common = 0;
-  const limit = Math.min(before.length, after.length);
-  while (common < limit && before.charCodeAt(common) === after.charCodeAt(common)) common++;
-  let cut = 0;
-  let column = 0;
-  let printed = 0;
-  let cutSequences = 0;
-  const sequences: string[] = [];
-  for (let i = 0; i < common; ) {
-    const code = after.charCodeAt(i);
-    if (code === 0x1b) {
-      SEQUENCE_AT.lastIndex = i;
-      const match = SEQUENCE_AT.exec(after);
-      if (match === null || i + match[0].length > common) break;
-      sequences.push(match[0]);
-      i += match[0].length;
-      continue;
-    }
-    if (code < 0x20 || code > 0x7e) break;
-    i++;
-    printed++;
-    const next = after.charCodeAt(i);
-    if (i === after.length || next === 0x1b || (next >= 0x20 && next <= 0x7e)) {
-      cut = i;
-      column = printed;
-      cutSequences = sequences.length;
-    }
-  }
-  const erase = outputWidth(after) < outputWidth(before) ? '\x1b[K' : '';
-  if (cut === 0) return `${atColumn0 ? '' : '\r'}${after}${erase}\n`;
-  return `\x1b[${column + 1}G${sequences.slice(0, cutSequences).join('')}${after.slice(cut)}${erase}\n`;
-}
-
-/**
- * What to send to turn the frame `before` (on screen, the cursor at column 0 of the row under
- * it) into `after` (rows, each narrower than the terminal; the screen below the frame is empty),
- * leaving the cursor at column 0 of the row under it. Rows the two end with in common stay put:
- * rows are inserted (or deleted) above them rather than everything below being redrawn.
- */
-export function frameUpdate(before: readonly string[], after: readonly string[]): string {
-  const from = before.length;
-  const to = after.length;
-  let same = 0; // rows both end with
-  while (same < from && same < to && before[from - 1 - same] === after[to - 1 - same]) same++;
-  let out = '';
-  let row = from; // where the cursor is
-  let atColumn0 = true;
-  const moveTo = (target: number): void => {
-    if (target < row) out += `\x1b[${row - target}A`;
-    else if (target > row) {
-      out += down(target - row);
-      atColumn0 = true;
-    }
-    row = target;
-  };
-  // old rows shown at each new row (undefined: a blank row)
-  const shown: (string | undefined)[] = [];
-  const grow = to - from;
-  if (grow > 0 && same > 0) {
-    // new rows under the frame (scrolling the screen when at the bottom), then blank rows
-    // inserted above the common end, which moves down onto them
-    out += '\n'.repeat(grow);
-    row += grow;
-    moveTo(from - same);
-    out += `\x1b[${grow}L`;
-    atColumn0 = false;
-    for (let r = 0; r < to; r++) shown.push(r < from - same ? before[r] : r < to - same ? undefined : after[r]);
-  } else if (grow < 0) {
-    // the rows going away are deleted above the common end, which moves up (blank rows come in
-    // at the bottom of the screen, under the frame)
-    moveTo(to - same);
-    out += `\x1b[${-grow}M`;
-    atColumn0 = false;
-    for (let r = 0; r < to; r++) shown.push(r < to - same ? before[r] : after[r]);
-  } else {
-    for (let r = 0; r < to; r++) shown.push(before[r]);
-  }
-  for (let r = 0; r < to; r++) {
-    const next = after[r] ?? '';
-    const old = shown[r];
-    if (old === next) continue;
-    moveTo(r);
-    out += old === undefined ? `${atColumn0 ? '' : '\r'}${next}\n` : rowUpdate(old, next, atColumn0);
-    row = r + 1;
-    atColumn0 = true;
-  }
-  moveTo(to);
-  if (!atColumn0) out += '\r';
-  return out;
-}
-
-/** Rows as terminal text: each followed by a newline. */
-function lineText(rows: readonly string[]): string {
-  let text = '';
-  for (const row of rows) text += `${row}\n`;
-  return text;
-}
-
-function sameRows(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((row, i) => row === b[i]);
 }
 
 export interface TerminalOutputOptions {
@@ -208,6 +89,10 @@ export class TerminalOutput extends EventEmitter {
    * send before erasing it row by row (undefined: it was, and a diff will do).
    */
   #redraw: { before: string[]; writes: string[]; unwrap: string | undefined } | undefined;
+  /** Where the terminal's cursor waits between writes, when not under the live region. */
+  #parked: CursorSpot | undefined;
+  /** Done: the cursor is left under the live region. */
+  #disposed = false;
 
   constructor(target: NodeJS.WriteStream, options: TerminalOutputOptions) {
     super();
@@ -282,13 +167,15 @@ export class TerminalOutput extends EventEmitter {
     }
     this.#pane = next;
     this.#paneColumns = this.#columns;
-    if (out !== '') this.#target.write(this.isTTY ? BEGIN_SYNC + out + END_SYNC : out);
+    if (out !== '') this.#send(this.isTTY ? BEGIN_SYNC + out + END_SYNC : out);
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), callback?: (err?: Error | null) => void): boolean {
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof chunk !== 'string' || (typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8')) {
       this.#flush('');
+      const home = this.#home();
+      if (home !== '') this.#target.write(home);
       if (typeof encoding === 'function') return this.#target.write(chunk, encoding);
       return encoding === undefined ? this.#target.write(chunk, callback) : this.#target.write(chunk, encoding, callback);
     }
@@ -299,7 +186,7 @@ export class TerminalOutput extends EventEmitter {
       queueMicrotask(() => this.#flush(''));
     } else if (this.#batch === undefined) {
       const out = this.#process(chunk, false);
-      if (out !== '') return this.#target.write(out, done);
+      if (out !== '') return this.#send(out, done);
       done?.();
       return true;
     } else if (chunk === END_SYNC) {
@@ -316,6 +203,11 @@ export class TerminalOutput extends EventEmitter {
   /** Sends what was gathered, then stops following the real terminal's resizes. */
   dispose(): void {
     this.#flush('');
+    // whatever comes next (the shell) starts under the live region, the cursor shown; so do
+    // Ink's last writes, which may come after this (its unmount's effects)
+    this.#disposed = true;
+    if (this.#parked !== undefined) this.#target.write(unpark(this.#parked, this.#target.columns, this.#reflows, false));
+    this.#parked = undefined;
     this.#target.off('resize', this.#onResize);
   }
 
@@ -331,8 +223,34 @@ export class TerminalOutput extends EventEmitter {
     const callbacks = this.#callbacks;
     this.#callbacks = [];
     const done = callbacks.length === 0 ? undefined : (err?: Error | null): void => callbacks.forEach((cb) => cb(err));
-    if (out !== '') this.#target.write(out, done);
+    if (out !== '') this.#send(out, done);
     else done?.();
+  }
+
+  /**
+   * Writes `out` (made for the cursor under the live region), the cursor brought back there
+   * first and parked on the prompt's cursor block after (see hardware-cursor.ts), inside the
+   * synchronized update when `out` is one.
+   */
+  #send(out: string, done?: (err?: Error | null) => void): boolean {
+    const home = this.#home();
+    const spot = this.isTTY && !this.#disposed && this.#liveIntact() ? cursorSpot(this.#live(), this.#columns) : undefined;
+    this.#parked = spot;
+    if (spot !== undefined) disposeOnExit(this);
+    const away = spot === undefined ? '' : park(spot);
+    if (home === '' && away === '') return this.#target.write(out, done);
+    const open = out.startsWith(BEGIN_SYNC) ? BEGIN_SYNC.length : 0;
+    const close = out.endsWith(END_SYNC) && out.length - END_SYNC.length >= open ? out.length - END_SYNC.length : out.length;
+    return this.#target.write(out.slice(0, open) + home + out.slice(open, close) + away + out.slice(close), done);
+  }
+
+  /** What brings a parked cursor back under the live region ('' when it is there). */
+  #home(): string {
+    const spot = this.#parked;
+    if (spot === undefined) return '';
+    this.#parked = undefined;
+    this.#sync();
+    return unpark(spot, this.#columns, this.#reflows);
   }
 
   /** What to send for one of Ink's writes (in a frame being gathered when `inBatch`). */

@@ -83,13 +83,23 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+export interface WrapOptions {
+  /** Width of every row after the first (default: the first's). */
+  rest?: number;
+  /** Break at spaces where possible, dropping the space (default); false: break at the exact
+   *  column, keeping every character (code, where a space is content). */
+  words?: boolean;
+}
+
 /**
  * Breaks one line (no '\n') into rows of at most `width` columns: at spaces where it can, inside
  * a word when the word is longer than a row. Styles that are open at a break are closed at the
  * end of the row and opened again on the next, so every row stands alone.
  */
-export function wrapRows(line: string, width: number): string[] {
-  const max = Math.max(1, width);
+export function wrapRows(line: string, width: number, options: WrapOptions = {}): string[] {
+  const first = Math.max(1, width);
+  const rest = Math.max(1, options.rest ?? width);
+  const words = options.words ?? true;
   const tokens = tokenize(line.replace(/\t/g, '    '));
   const rows: string[] = [];
   let row: Token[] = [];
@@ -110,7 +120,12 @@ export function wrapRows(line: string, width: number): string[] {
       row.push(token);
       continue;
     }
-    if (rowWidth + token.width > max && rowWidth > 0) {
+    const max = rows.length === 0 ? first : rest;
+    if (rowWidth + token.width > max && rowWidth > 0 && !words) {
+      finish(row);
+      row = [];
+      rowWidth = 0;
+    } else if (rowWidth + token.width > max && rowWidth > 0) {
       if (token.space) {
         // the break itself: the space is dropped
         finish(row);
@@ -138,6 +153,11 @@ export function wrapRows(line: string, width: number): string[] {
   }
   if (row.length > 0 || rows.length === 0) finish(row);
   return rows;
+}
+
+/** `line` in rows of at most `width` columns, at spaces where it can: itself when it fits. */
+export function fitRows(line: string, width: number): string[] {
+  return displayWidth(line) <= width ? [line] : wrapRows(line, width);
 }
 
 /** The end of `text` that fits in `columns` columns (whole code points). */

@@ -494,7 +494,7 @@ export class Transcript {
       view.more = true;
     } else {
       const lines = this.#markdown.held(answerRows + 1);
-      if (!this.#tail.empty) lines.push(this.#markdown.preview(this.#tail.all()));
+      if (!this.#tail.empty) lines.push(...this.#markdown.preview(this.#tail.all()));
       const wrapped = lines.flatMap((line) => (line === '' ? [''] : wrapRows(line, columns)));
       if (wrapped.length > answerRows) {
         view.answer = wrapped.slice(-(answerRows - 1));

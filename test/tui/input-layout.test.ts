@@ -18,6 +18,30 @@ describe('layoutInput', () => {
     expect(screen(layoutInput(fromText('abcd'), 4, 10))).toEqual(['abcd', '[ ]']);
   });
 
+  it('wraps between words, the space ending the row, and breaks only a word longer than a row', () => {
+    expect(screen(layoutInput(fromText('hello wide world'), 10, 10))).toEqual(['hello ', 'wide ', 'world[ ]']);
+    expect(screen(layoutInput(fromText('a supercalifragilistic word'), 10, 10))).toEqual(['a ', 'supercalif', 'ragilistic', ' word[ ]']);
+    // a space that does not fit starts the next row rather than being lost
+    expect(screen(layoutInput(fromText('abcd efgh'), 4, 10))).toEqual(['abcd', ' ', 'efgh', '[ ]']);
+  });
+
+  it('keeps the cursor on its character when a word moves to the next row', () => {
+    expect(screen(layoutInput(fromText('one two three', 10), 10, 10))).toEqual(['one two ', 'th[r]ee']);
+    // typing at the end: the word being typed goes on to the next row with the cursor
+    expect(screen(layoutInput(fromText('one two th'), 10, 10))).toEqual(['one two ', 'th[ ]']);
+  });
+
+  it('wraps between words at 80 and 40 columns', () => {
+    const text = 'Please explain how the streaming renderer commits finished lines to the scrollback while the answer streams';
+    for (const width of [78, 38]) {
+      const rows = screen(layoutInput(fromText(text), width, 20));
+      for (const row of rows) expect(row.replace('[ ]', ' ').length).toBeLessThanOrEqual(width);
+      // no word is cut in two
+      const words = rows.map((row) => row.replace('[ ]', '').trim()).join(' ').split(' ');
+      expect(words).toEqual(text.split(' '));
+    }
+  });
+
   it('counts wide characters as two cells', () => {
     expect(screen(layoutInput(fromText('日本語です', 0), 4, 10))).toEqual(['[日]本', '語で', 'す']);
   });

@@ -49,7 +49,7 @@ describe('inline markdown', () => {
 describe('block markdown, line by line', () => {
   it('renders headings, lists, quotes and rules without their markup', () => {
     const out = renderAll('# Title\n## Sub\n- one\n  - nested\n1. first\n- [x] done\n> quoted **text**\n---').map(stripSgr);
-    expect(out).toEqual(['Title', 'Sub', '• one', '  ◦ nested', '1. first', '☑ done', '│ quoted text', '─'.repeat(80)]);
+    expect(out).toEqual(['Title', 'Sub', '• one', '  ◦ nested', '1. first', '☑ done', '│ quoted text', '─'.repeat(79)]);
   });
 
   it('commits each line as soon as it is given, outside tables', () => {
@@ -77,12 +77,14 @@ describe('block markdown, line by line', () => {
     expect(out).toEqual(['  ╭─ md', '  │ # not a heading', '  │ **not bold**', '  ╰─']);
   });
 
-  it('holds table rows until the table ends, then aligns the columns', () => {
+  it('holds table rows until the table ends (showing them live laid out), then aligns the columns', () => {
     const r = new MarkdownRenderer({ theme: color });
     expect(r.line('| Name | Qty |')).toEqual([]);
     expect(r.line('|:-----|----:|')).toEqual([]);
     expect(r.line('| apple | 3 |')).toEqual([]);
-    expect(r.held()).toEqual(['| Name | Qty |', '|:-----|----:|', '| apple | 3 |']);
+    // shown live as it would be laid out if it ended now
+    expect(r.held().map(stripSgr)).toEqual(['  Name  │ Qty', '  ──────┼────', '  apple │   3']);
+    expect(r.held(1).map(stripSgr)).toEqual(['  apple │   3']);
     expect(r.line('| kiwi | 12 |')).toEqual([]);
     const out = r.line('after the table').map(stripSgr);
     expect(out).toEqual(['  Name  │ Qty', '  ──────┼────', '  apple │   3', '  kiwi  │  12', 'after the table']);
@@ -140,9 +142,9 @@ describe('code highlighting', () => {
     r.line('```js');
     for (const line of ['x()', '```', '| a |', 'after']) expect(r.line(line)).toEqual([]);
     expect(r.held()).toEqual(['  │ x()', '  ╰─', '| a |', 'after']);
-    expect(r.preview('more')).toBe('more');
+    expect(r.preview('more')).toEqual(['more']);
     r.line('```');
-    expect(r.preview('in code')).toBe('  │ in code');
+    expect(r.preview('in code')).toEqual(['  │ in code']);
   });
 
   it('leaves code in an unknown language plain', async () => {
