@@ -160,7 +160,7 @@ describe('two hermes continuing the same session at once', () => {
     expect(b.stdout).toBe('b answer\n');
     const id = path.basename(original!, '.jsonl').split('_').at(-1);
     expect(b.stderr).toMatch(new RegExp(`^hermes: session ${id} is in use by another hermes \\(pid ${a.child.pid}\\); starting a new session\n$`));
-    expect(server.requests[2]!.json.messages.map((m: { content: string }) => m.content)).toEqual(['b']);
+    expect(conversationOf(server.requests[2]!.json).map((m: { content: string }) => m.content)).toEqual(['b']);
     const [first, second] = files();
     expect(first).toBe(original);
     expect(contents(records(first!))).toEqual(['first', 'first answer', 'a']);
@@ -182,7 +182,7 @@ describe('two hermes continuing the same session at once', () => {
     expect(b.code).toBe(0);
     expect(b.stderr).toBe('');
     const expected = ['first', 'first answer', 'a', 'a answer taking a while', 'b'];
-    expect(server.requests[2]!.json.messages.map((m: { content: string }) => m.content)).toEqual(expected);
+    expect(conversationOf(server.requests[2]!.json).map((m: { content: string }) => m.content)).toEqual(expected);
     expect(files()).toHaveLength(1);
     expect(contents(records(files()[0]!))).toEqual([...expected, 'b answer']);
     expect(locks(path.dirname(files()[0]!))).toEqual([]);
@@ -243,7 +243,7 @@ describe('a session file a full disk left without a header', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('second answer\n');
     expect(result.stderr).toMatch(/^hermes: session abcd1234: its first line is not a session header/m);
-    expect(server.requests[0]!.json.messages.map((m: { content: string }) => m.content)).toEqual(['first', 'first answer', 'second']);
+    expect(conversationOf(server.requests[0]!.json).map((m: { content: string }) => m.content)).toEqual(['first', 'first answer', 'second']);
     expect(files()).toEqual([file]);
     expect(records(file).filter((r) => r.type === 'message')).toHaveLength(4);
   });
