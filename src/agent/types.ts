@@ -5,12 +5,23 @@ import type { ThinkTagSetting } from '../stream/think-tags.js';
 
 export type ProviderId = 'openai' | 'anthropic' | 'openai-responses';
 
+/**
+ * Tokens of one request (or a sum of them). Input is split as Anthropic bills it: inputTokens
+ * is what was neither read from nor written to the prompt cache, so a request's whole input is
+ * inputTokens + cacheReadTokens + cacheWriteTokens (OpenAI's prompt_tokens, which include the
+ * cached ones, are split to match).
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   reasoningTokens?: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+}
+
+/** The whole input of a request: uncached, read from the cache and written to it. */
+export function totalInputTokens(usage: Usage): number {
+  return usage.inputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
 }
 
 /** Why the model stopped, normalised across vendors. */

@@ -2,7 +2,7 @@
 // the run ended in OpenAI's terms.
 
 import type { RunResult } from '../agent/events.js';
-import type { Usage } from '../agent/types.js';
+import { totalInputTokens, type Usage } from '../agent/types.js';
 
 /**
  * The visible answer of a run that may span several model requests (text, tool round, more
@@ -57,9 +57,9 @@ export function finishReason(result: RunResult): ChatFinishReason {
 
 export function chatUsage(usage: Usage): Record<string, unknown> {
   return {
-    prompt_tokens: usage.inputTokens,
+    prompt_tokens: totalInputTokens(usage),
     completion_tokens: usage.outputTokens,
-    total_tokens: usage.inputTokens + usage.outputTokens,
+    total_tokens: totalInputTokens(usage) + usage.outputTokens,
     ...(usage.cacheReadTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cacheReadTokens } } : {}),
     ...(usage.reasoningTokens !== undefined ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
   };
@@ -67,10 +67,10 @@ export function chatUsage(usage: Usage): Record<string, unknown> {
 
 export function responsesUsage(usage: Usage): Record<string, unknown> {
   return {
-    input_tokens: usage.inputTokens,
+    input_tokens: totalInputTokens(usage),
     input_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
     output_tokens: usage.outputTokens,
     output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
-    total_tokens: usage.inputTokens + usage.outputTokens,
+    total_tokens: totalInputTokens(usage) + usage.outputTokens,
   };
 }

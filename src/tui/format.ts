@@ -1,6 +1,6 @@
 // The TUI's fixed texts: header, status line, the red error line with what to do next.
 
-import type { ProviderError, ProviderId, Usage } from '../agent/types.js';
+import { totalInputTokens, type ProviderError, type ProviderId, type Usage } from '../agent/types.js';
 import { redactSecrets } from '../stream/redact.js';
 import { sanitizeForTerminal } from '../stream/sanitize.js';
 
@@ -63,7 +63,7 @@ export function statusText(info: StatusInfo): string {
 /** The share of a request's input that was read from the cache, when the server reports caching. */
 export function cacheHitShare(usage: Usage | undefined): number | undefined {
   if (!usage || (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) === 0) return undefined;
-  const total = usage.inputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+  const total = totalInputTokens(usage);
   return total > 0 ? Math.round(((usage.cacheReadTokens ?? 0) / total) * 100) : undefined;
 }
 

@@ -3,7 +3,7 @@
 
 import type { Agent } from '../agent/agent.js';
 import { PROVIDERS, resolveConfig, type Env } from '../agent/config.js';
-import type { ProviderConnection, ProviderId } from '../agent/types.js';
+import { totalInputTokens, type ProviderConnection, type ProviderId } from '../agent/types.js';
 import { contextBreakdown, formatBreakdown } from '../agent/context/breakdown.js';
 import { contextWindow } from '../agent/context/known-windows.js';
 import { clean, formatTokens, keyVariable, urlVariable } from './format.js';
@@ -155,7 +155,7 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       if (u.reasoningTokens) extra.push(`${formatTokens(u.reasoningTokens)} reasoning`);
       if ((u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0) > 0) {
         const read = u.cacheReadTokens ?? 0;
-        const total = u.inputTokens + read + (u.cacheWriteTokens ?? 0);
+        const total = totalInputTokens(u);
         extra.push(`cache: ${formatTokens(read)} read, ${formatTokens(u.cacheWriteTokens ?? 0)} written, ${total > 0 ? Math.round((read / total) * 100) : 0}% of input from the cache`);
       }
       const requests = agent.requestCount === 1 ? '1 request' : `${agent.requestCount} requests`;

@@ -80,7 +80,7 @@ describe('hermes serve (built binary)', () => {
     expect(withTools.text).toBe('done');
     expect(upstream.requests[1]!.json.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['read_file', 'write_file']);
     const results = upstream.requests[2]!.json.messages.filter((m: { role: string }) => m.role === 'tool');
-    expect(results[0].content).toContain('"name": "hermes"');
+    expect(results[0].content).toContain('"name": "hermes-chat"');
     expect(results[1].content).toMatch(/denied/);
     expect(withTools.result.stderr).toMatch(/^hermes: denied write_file: it needs approval/m);
   });

@@ -2,7 +2,7 @@
 // request from what the server last counted plus what was added since, and compacts the
 // history before a request that would not fit (or after the server said it did not).
 
-import type { ChatMessage, ToolDefinition, Usage } from '../types.js';
+import { totalInputTokens, type ChatMessage, type ToolDefinition, type Usage } from '../types.js';
 import { compactedHistory, planSummary, shortenToolResults } from './compaction.js';
 import { compactionLimits, type CompactionLimits } from './limits.js';
 import { SUMMARY_SYSTEM, summaryPrompt } from './summary-request.js';
@@ -77,7 +77,7 @@ export class Compactor {
 
   /** The server's count of a request that sent `messages` messages (cache reads and writes are part of it). */
   observe(usage: Usage, messages: number): void {
-    const tokens = usage.inputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+    const tokens = totalInputTokens(usage);
     if (tokens > 0) this.counted = { tokens, messages };
   }
 

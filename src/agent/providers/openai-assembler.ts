@@ -317,6 +317,9 @@ function mapUsage(raw: WireUsage): Usage {
   const reasoning = raw.completion_tokens_details?.reasoning_tokens;
   if (typeof reasoning === 'number') usage.reasoningTokens = reasoning;
   const cached = raw.prompt_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') usage.cacheReadTokens = cached;
+  if (typeof cached === 'number') {
+    usage.cacheReadTokens = Math.min(cached, usage.inputTokens);
+    usage.inputTokens -= usage.cacheReadTokens;
+  }
   return usage;
 }

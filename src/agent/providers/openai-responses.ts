@@ -376,9 +376,16 @@ function toUsage(raw: ResponseUsage): Usage {
   const usage: Usage = { inputTokens: raw.input_tokens ?? 0, outputTokens: raw.output_tokens ?? 0 };
   const reasoning = raw.output_tokens_details?.reasoning_tokens;
   if (typeof reasoning === 'number') usage.reasoningTokens = reasoning;
+  // input_tokens counts the cached ones too: split them off (see Usage).
   const cached = raw.input_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') usage.cacheReadTokens = cached;
+  if (typeof cached === 'number') {
+    usage.cacheReadTokens = Math.min(cached, usage.inputTokens);
+    usage.inputTokens -= usage.cacheReadTokens;
+  }
   const written = raw.input_tokens_details?.cache_write_tokens;
-  if (typeof written === 'number') usage.cacheWriteTokens = written;
+  if (typeof written === 'number') {
+    usage.cacheWriteTokens = Math.min(written, usage.inputTokens);
+    usage.inputTokens -= usage.cacheWriteTokens;
+  }
   return usage;
 }
