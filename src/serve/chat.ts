@@ -77,7 +77,7 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     });
 
   const contentFrame = frameTemplate(chunk({ content: slot(0) }));
-  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, headers: ctx.headers, preamble: () => chunk({ role: 'assistant', content: '' }) });
+  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, drainTimeoutMs: ctx.drainTimeoutMs, headers: ctx.headers, preamble: () => chunk({ role: 'assistant', content: '' }) });
   const answer = await streamRun(stream, run, {
     text: (delta) => contentFrame(jsonString(delta)),
     reasoning: extensions.reasoning ? (delta) => chunk({ reasoning_content: delta }) : undefined,

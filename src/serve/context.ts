@@ -24,6 +24,8 @@ export interface RequestContext {
   /** The model id clients see (what /v1/models lists and every response names). */
   readonly modelId: string;
   readonly keepaliveMs: number;
+  /** A stream whose client reads nothing for this long is cut off. */
+  readonly drainTimeoutMs: number;
   /** Keys to redact from any message sent to a client. */
   readonly secrets: readonly string[];
   readonly store: ResponseStore;

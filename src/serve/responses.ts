@@ -169,7 +169,7 @@ async function streamResponse(
   const deltaFrame = frameTemplate(
     sseEvent('response.output_text.delta', { type: 'response.output_text.delta', ...at, delta: slot(0), logprobs: [], sequence_number: slot(1) }),
   );
-  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, headers: ctx.headers, preamble: () => preamble });
+  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, drainTimeoutMs: ctx.drainTimeoutMs, headers: ctx.headers, preamble: () => preamble });
   const streamed = await streamRun(stream, run, {
     text: (delta) => deltaFrame(jsonString(delta), String(sequence++)),
     tool: extensions.toolProgress ? (event) => toolFrame(event, sequence++) : undefined,
