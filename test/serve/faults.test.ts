@@ -116,6 +116,38 @@ describe('backpressure', () => {
   });
 });
 
+describe('a client that pauses reading', () => {
+  it('is not reported as an upstream stall: waiting for our own client does not count toward the stall limit', async () => {
+    const COUNT = 2000; // 32 MiB: far more than the socket buffers hold
+    const answer = bigAnswer(COUNT);
+    h = await startHarness([{ kind: 'stream', chunks: answer.chunks }], {
+      agent: { connection: { stallTimeoutMs: 200 } } as never,
+    });
+    const response = await rawStreamRequest(h.hermes.url, { messages: [{ role: 'user', content: 'a lot' }] });
+    response.pause();
+    // Paused until the upstream is no longer read from, then ten stall limits more.
+    for (let last = -1, still = 0; still < 3; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      still = answer.taken() === last ? still + 1 : 0;
+      last = answer.taken();
+    }
+    expect(answer.taken()).toBeLessThan(COUNT);
+    await new Promise((r) => setTimeout(r, 2_000));
+    let tail = '';
+    let bytes = 0;
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      bytes += chunk.length;
+      tail = (tail + chunk).slice(-4096);
+    });
+    response.resume();
+    await new Promise((resolve) => response.once('end', resolve));
+    expect(tail).not.toContain('upstream_timeout');
+    expect(tail.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(bytes).toBeGreaterThan(COUNT * answer.token.length);
+  });
+});
+
 describe('many clients', () => {
   it('20 concurrent streaming clients all receive their full, correct answers', async () => {
     const answer = (who: string): string[] => Array.from({ length: 40 }, (_, i) => `${who}:${i} `);

@@ -32,9 +32,10 @@ export async function startHarness(
     agent: {
       provider: 'openai',
       model: 'upstream-model',
-      connection: { baseURL: upstream.baseURL, apiKey: UPSTREAM_KEY, stallTimeoutMs: 5_000, firstByteTimeoutMs: 10_000 },
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
       ...options.agent,
+      // Parts of the connection may be given (a small stall limit); the address stays the upstream's.
+      connection: { baseURL: upstream.baseURL, apiKey: UPSTREAM_KEY, stallTimeoutMs: 5_000, firstByteTimeoutMs: 10_000, ...options.agent?.connection },
     },
     secrets: [UPSTREAM_KEY],
   });
