@@ -11,7 +11,8 @@ import { EventStream } from './event-stream.js';
 import { frameTemplate, jsonString, slot } from './frames.js';
 import { checkModel, checkSingleChoice, isRecord, optionalBoolean, optionalPositiveInt } from './fields.js';
 import { joinSystem, parseTurn, splitConversation, type Conversation } from './messages.js';
-import { collectRun, streamRun } from './run-events.js';
+import { collectRun, streamRun, type InputEstimate } from './run-events.js';
+import { estimateInputTokens } from './usage-estimate.js';
 
 export interface ChatRequest {
   conversation: Conversation;
@@ -56,11 +57,12 @@ export async function handleChat(ctx: RequestContext, request: ChatRequest, conf
     maxOutputTokens: request.maxOutputTokens,
   });
   const run = agent.run(conversation.prompt, ctx.signal);
-  if (request.stream) await streamChat(ctx, request, run);
-  else await answerChat(ctx, request, run);
+  const input = (): number => estimateInputTokens(agent.system, agent.history);
+  if (request.stream) await streamChat(ctx, request, run, input);
+  else await answerChat(ctx, request, run, input);
 }
 
-async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
+async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>, input: InputEstimate): Promise<void> {
   const id = ctx.id('chatcmpl-');
   const created = ctx.created();
   const model = ctx.modelId;
@@ -82,7 +84,7 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     text: (delta) => contentFrame(jsonString(delta)),
     reasoning: extensions.reasoning ? (delta) => chunk({ reasoning_content: delta }) : undefined,
     tool: extensions.toolProgress ? (event) => toolFrame(event) : undefined,
-  });
+  }, input);
   if (!answer) return;
   const { result } = answer;
   ctx.usage = result.usage;
@@ -93,7 +95,8 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     // Before anything was sent the client gets a real status; after, an error frame (never a
     // finish chunk: a fake "stop" would pass a cut-off answer off as complete).
     if (!stream.started) ctx.sendError(error);
-    else stream.end(sseData(error.body()));
+    // With the usage of what was streamed, as the finish would have carried it.
+    else stream.end(sseData({ ...error.body(), usage: chatUsage(result.usage) }));
     return;
   }
   if (result.status === 'interrupted') return; // the client went away; nobody to tell
@@ -103,8 +106,8 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
   stream.end(tail + sseData('[DONE]'));
 }
 
-async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
-  const answer = await collectRun(run);
+async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>, input: InputEstimate): Promise<void> {
+  const answer = await collectRun(run, input);
   if (!answer || ctx.res.destroyed) return;
   const { result } = answer;
   ctx.usage = result.usage;

@@ -16,7 +16,8 @@ import { EventStream } from './event-stream.js';
 import { frameTemplate, jsonString, slot } from './frames.js';
 import { checkModel, checkSingleChoice, isRecord, optionalBoolean, optionalPositiveInt, optionalString } from './fields.js';
 import { joinSystem, parseTurn, splitConversation, type Turn } from './messages.js';
-import { collectRun, streamRun } from './run-events.js';
+import { collectRun, streamRun, type InputEstimate } from './run-events.js';
+import { estimateInputTokens } from './usage-estimate.js';
 
 export interface ResponsesRequest {
   turns: Turn[];
@@ -142,7 +143,8 @@ export async function handleResponses(ctx: RequestContext, request: ResponsesReq
   };
   const itemId = ctx.id('msg_');
   const run = agent.run(conversation.prompt, ctx.signal);
-  const result = request.stream ? await streamResponse(ctx, request.extensions, fields, itemId, run) : await answerResponse(ctx, fields, itemId, run);
+  const input = (): number => estimateInputTokens(agent.system, agent.history);
+  const result = request.stream ? await streamResponse(ctx, request.extensions, fields, itemId, run, input) : await answerResponse(ctx, fields, itemId, run, input);
   if (result && request.store) {
     ctx.store.set(fields.id, { response: result, system: inputSystem, history: [...agent.history] });
   }
@@ -155,6 +157,7 @@ async function streamResponse(
   fields: ResponseFields,
   itemId: string,
   run: AsyncGenerator<AgentEvent>,
+  input: InputEstimate,
 ): Promise<Record<string, unknown> | undefined> {
   let sequence = 0;
   const frame = (type: string, data: Record<string, unknown>): string => sseEvent(type, { type, ...data, sequence_number: sequence++ });
@@ -173,7 +176,7 @@ async function streamResponse(
   const streamed = await streamRun(stream, run, {
     text: (delta) => deltaFrame(jsonString(delta), String(sequence++)),
     tool: extensions.toolProgress ? (event) => toolFrame(event, sequence++) : undefined,
-  });
+  }, input);
   if (!streamed) return undefined;
   const { result } = streamed;
   ctx.usage = result.usage;
@@ -211,8 +214,9 @@ async function answerResponse(
   fields: ResponseFields,
   itemId: string,
   run: AsyncGenerator<AgentEvent>,
+  input: InputEstimate,
 ): Promise<Record<string, unknown> | undefined> {
-  const answer = await collectRun(run);
+  const answer = await collectRun(run, input);
   if (!answer || ctx.res.destroyed) return undefined;
   const { result } = answer;
   ctx.usage = result.usage;

@@ -42,6 +42,8 @@ describe('a client that disconnects', () => {
     const closedAt = await upstream.closed;
     expect(closedAt - abortedAt).toBeLessThan(100);
     await expect(pending).rejects.toThrow();
+    // Logged as what happened: nothing was ever sent.
+    await expect.poll(() => h!.logs.find((l) => l.startsWith('POST /v1/chat/completions'))).toMatch(/^POST \/v1\/chat\/completions 499 \d+ms client-closed$/);
   });
 
   it('the same holds for a Responses stream and for a non-streaming request', async () => {

@@ -154,6 +154,10 @@ describe('failures', () => {
     expect(response.output_text).toBe('Half an answer');
     expect(types.at(-1)).toBe('response.failed');
     expect(types).not.toContain('response.completed');
+    // The upstream never reported usage; what was streamed is counted (a token per delta).
+    expect(response.usage!.output_tokens).toBe(2);
+    expect(response.usage!.input_tokens).toBeGreaterThan(0);
+    expect(response.usage!.total_tokens).toBe(response.usage!.input_tokens + 2);
   });
 
   it('input items hermes cannot honour are a 400 naming them', async () => {
