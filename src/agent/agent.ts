@@ -15,8 +15,10 @@ import {
   type ProviderConnection,
   type ProviderError,
   type ProviderId,
+  type RequestOptions,
   type StopReason,
   type ToolCall,
+  type ToolDefinition,
   type Usage,
 } from './types.js';
 
@@ -32,6 +34,13 @@ export interface AgentOptions {
   stream?: boolean;
   cwd?: string;
   maxOutputTokens?: number;
+  /** Sampling and output options sent with every request (a forced tool choice: the first only). */
+  requestOptions?: RequestOptions;
+  /**
+   * Tools the caller runs itself (hermes serve's clients' tools), offered beside the registry's.
+   * A call of one ends the run with `pendingToolCalls`.
+   */
+  clientTools?: ToolDefinition[];
   retry?: Partial<RetryPolicy>;
   /**
    * Called synchronously with every message as it enters the history, before the next
@@ -105,10 +114,11 @@ export class Agent {
 
   /**
    * Runs one user prompt to the end, tools included. The last event is always `finished`.
-   * Never throws. After `signal` aborts, no further model output is yielded.
+   * Never throws. After `signal` aborts, no further model output is yielded. Without a prompt
+   * the conversation as loaded goes on (its last messages answer client tool calls).
    */
-  async *run(prompt: string, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
-    this.remember({ role: 'user', content: prompt });
+  async *run(prompt: string | undefined, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
+    if (prompt !== undefined) this.remember({ role: 'user', content: prompt });
     const maxTurns = this.options.maxTurns ?? DEFAULT_MAX_TURNS;
     const runUsage: Usage = { inputTokens: 0, outputTokens: 0 };
     const finish = (status: RunStatus, extra: Partial<RunResult> = {}): AgentEvent => ({
@@ -144,7 +154,14 @@ export class Agent {
         return;
       }
 
-      const interrupted = yield* this.runTools(message.toolCalls, signal);
+      const clientNames = new Set((this.options.clientTools ?? []).map((tool) => tool.name));
+      const pending = message.toolCalls.filter((call) => clientNames.has(call.name));
+      const own = pending.length === 0 ? message.toolCalls : message.toolCalls.filter((call) => !clientNames.has(call.name));
+      const interrupted = yield* this.runTools(own, signal);
+      if (!interrupted && pending.length > 0) {
+        yield finish('completed', { message, stopReason, pendingToolCalls: pending });
+        return;
+      }
       if (interrupted) {
         yield { type: 'interrupted', message };
         yield finish('interrupted', { message });
@@ -186,9 +203,10 @@ export class Agent {
         model: this.options.model,
         system: this.options.system,
         messages: this.history,
-        tools: (this.options.tools ?? NO_TOOLS).definitions(),
+        tools: [...(this.options.tools ?? NO_TOOLS).definitions(), ...(this.options.clientTools ?? [])],
         stream,
         maxOutputTokens: this.options.maxOutputTokens,
+        options: turn === 1 ? this.options.requestOptions : laterTurnOptions(this.options.requestOptions),
         signal,
       });
 
@@ -298,6 +316,15 @@ export class Agent {
     this.provider ??= factory(this.options.provider, this.options.connection);
     return this.provider;
   }
+}
+
+/**
+ * Options for the requests after the agent ran its own tools: a forced tool choice ('required',
+ * or a named tool) would force another call on every round until maxTurns.
+ */
+function laterTurnOptions(options: RequestOptions | undefined): RequestOptions | undefined {
+  if (options?.toolChoice === undefined || options.toolChoice === 'none' || options.toolChoice === 'auto') return options;
+  return { ...options, toolChoice: 'auto' };
 }
 
 function addUsage(total: Usage, usage: Usage): void {

@@ -2,6 +2,7 @@
 // collected whole. The formats differ only in the frames they make of each event.
 
 import type { AgentEvent, RunResult } from '../agent/events.js';
+import type { ToolCall } from '../agent/types.js';
 import { AnswerText } from './answer.js';
 import type { EventStream } from './event-stream.js';
 import { withEstimate } from './usage-estimate.js';
@@ -13,6 +14,8 @@ export interface RunFrames {
   text(delta: string): string;
   reasoning?(delta: string): string;
   tool?(event: ToolEvent): string;
+  /** A call of one of the client's own tools (numbered from 0 in the run), sent as it completes. */
+  clientCall?: { names: ReadonlySet<string>; frame(call: ToolCall, index: number): string };
 }
 
 export interface RunAnswer {
@@ -51,6 +54,7 @@ async function readRun(
   // The current model request: deltas it streamed, and whether it reported its usage.
   let deltas = 0;
   let reported = false;
+  let clientCalls = 0;
   for await (const event of run) {
     let frame: string | undefined;
     switch (event.type) {
@@ -63,6 +67,9 @@ async function readRun(
         break;
       case 'tool_call_start':
         deltas++;
+        break;
+      case 'tool_call':
+        if (frames.clientCall?.names.has(event.name)) frame = frames.clientCall.frame(event, clientCalls++);
         break;
       case 'text': {
         deltas++;

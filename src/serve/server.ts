@@ -99,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const authorized = options.key ? keyChecker(options.key) : () => true;
   const cors: CorsPolicy = { origins: options.corsOrigins ?? [] };
   const agentOptions = options.agent;
+  const ownTools = (agentOptions.tools?.definitions() ?? []).map((tool) => tool.name);
   const createdAt = Math.floor(now() / 1000);
   const timeouts = resolveTimeouts(options.timeouts);
   const timedOut: TimedOut = new WeakSet();
@@ -281,6 +282,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res,
       headers,
       modelId,
+      provider: agentOptions.provider,
+      ownTools,
       keepaliveMs,
       drainTimeoutMs: timeouts.drainMs,
       secrets,
@@ -318,6 +321,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stream: agentOptions.stream,
       retry: agentOptions.retry,
       maxOutputTokens: setup.maxOutputTokens,
+      requestOptions: setup.options,
+      clientTools: setup.clientTools,
       providerFactory,
     });
     agent.load(setup.history);

@@ -123,18 +123,19 @@ describe('a client that pauses reading', () => {
     const COUNT = 2000; // 32 MiB: far more than the socket buffers hold
     const answer = bigAnswer(COUNT);
     h = await startHarness([{ kind: 'stream', chunks: answer.chunks }], {
-      agent: { connection: { stallTimeoutMs: 200 } } as never,
+      // Small, but not so small that a loaded machine's pauses look like stalls.
+      agent: { connection: { stallTimeoutMs: 1_000 } } as never,
     });
     const response = await rawStreamRequest(h.hermes.url, { messages: [{ role: 'user', content: 'a lot' }] });
     response.pause();
-    // Paused until the upstream is no longer read from, then ten stall limits more.
+    // Paused until the upstream is no longer read from, then four stall limits more.
     for (let last = -1, still = 0; still < 3; ) {
       await new Promise((r) => setTimeout(r, 200));
       still = answer.taken() === last ? still + 1 : 0;
       last = answer.taken();
     }
     expect(answer.taken()).toBeLessThan(COUNT);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await new Promise((r) => setTimeout(r, 4_000));
     let tail = '';
     let bytes = 0;
     response.setEncoding('utf8');

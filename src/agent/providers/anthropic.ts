@@ -30,6 +30,7 @@ import { emptyAssistantMessage } from '../types.js';
 import type { SseMessage } from '../../stream/sse-decode.js';
 import { parseToolArguments } from '../tools.js';
 import { classifyError, withoutKey } from './errors.js';
+import { anthropicOptionParams } from './request-options.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, SDK_TIMEOUT_MS, type TransportState } from './transport.js';
 
@@ -421,7 +422,7 @@ function buildParams(request: ProviderRequest): MessageCreateParamsBase {
       }),
     );
   }
-  return params;
+  return Object.assign(params, anthropicOptionParams(request));
 }
 
 /** History in the Messages wire shape. Consecutive user-role turns are merged into one. */

@@ -24,6 +24,7 @@ import type {
 import { emptyAssistantMessage } from '../types.js';
 import { classifyError, serverMessage, withoutKey } from './errors.js';
 import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
+import { chatOptionParams } from './request-options.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, type Transport, type TransportState } from './transport.js';
 
@@ -263,7 +264,7 @@ function commonParams(request: ProviderRequest, connection: ProviderConnection):
     if (isOfficialOpenAI(connection)) params.max_completion_tokens = request.maxOutputTokens;
     else params.max_tokens = request.maxOutputTokens;
   }
-  return params;
+  return Object.assign(params, chatOptionParams(request));
 }
 
 function streamingParams(
