@@ -62,9 +62,9 @@ export function clientToolCall(id: unknown, name: unknown, args: unknown, param:
 }
 
 /** A tool's result; its name is filled in by linkToolResults. */
-export function toolResult(callId: unknown, content: unknown, param: string, idField: string): ChatMessage {
-  if (typeof callId !== 'string' || callId === '') throw badRequest(`${param}.${idField} is required`, `${param}.${idField}`);
-  return { role: 'tool', toolCallId: callId, name: '', content: contentText(content, param === '' ? 'content' : `${param}.content`) };
+export function toolResult(callId: unknown, content: unknown, param: string, fields: { id: string; content: string }): ChatMessage {
+  if (typeof callId !== 'string' || callId === '') throw badRequest(`${param}.${fields.id} is required`, `${param}.${fields.id}`);
+  return { role: 'tool', toolCallId: callId, name: '', content: contentText(content, `${param}.${fields.content}`) };
 }
 
 /** One message object ({role, content}) of either API. */
@@ -89,7 +89,7 @@ export function parseTurn(value: unknown, param: string): Turn {
       return assistantMessage(contentText(value.content, `${param}.content`, true), toolCalls);
     }
     case 'tool':
-      return toolResult(value.tool_call_id, value.content, param, 'tool_call_id');
+      return toolResult(value.tool_call_id, value.content, param, { id: 'tool_call_id', content: 'content' });
     case 'function':
       throw badRequest(`${param}: 'function' messages (the deprecated functions API) are not supported; use tools`, `${param}.role`);
     default:

@@ -16,7 +16,8 @@ import type { RequestContext, StopCause, TurnSetup } from './context.js';
 import { clientErrorHandler, resolveTimeouts, serverLimits, type ServeTimeouts, type TimedOut } from './connection-limits.js';
 import { errorBody, HttpError } from './errors.js';
 import { decodeId, printable, readJson, requireMethod } from './http-request.js';
-import { handleResponses, handleStoredResponse, parseResponsesRequest } from './responses.js';
+import { handleResponses, handleStoredResponse } from './responses.js';
+import { parseResponsesRequest } from './responses-request.js';
 import { ResponseStore } from './store.js';
 
 export const DEFAULT_PORT = 8642;

@@ -5,10 +5,12 @@
 
 import { BadRequestError } from 'openai';
 import type { ChatCompletionFunctionTool as ChatCompletionTool, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { FunctionTool, ResponseInputItem } from 'openai/resources/responses/responses';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StaticToolRegistry, type Tool } from '../../src/agent/tools.js';
 import type { RecordedRequest, Step } from '../support/loopback.js';
 import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
+import { responsesTextSse } from '../support/wire/openai-responses.js';
 import { startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -113,6 +115,60 @@ describe('client-defined tools on /v1/chat/completions', () => {
   });
 });
 
+const WEATHER_FN: FunctionTool = { type: 'function', name: 'get_weather', description: 'Weather for a city', parameters: WEATHER.function.parameters ?? null, strict: false };
+
+describe('client-defined tools on /v1/responses', () => {
+  it('stream: the call is a function_call output item; function_call_output after previous_response_id continues it', async () => {
+    h = await startHarness(weatherModel);
+    const client = h.client();
+    const stream = client.responses.stream({ model: 'hermes', input: 'Weather in Paris?', tools: [WEATHER_FN], tool_choice: 'required', temperature: 0.2, top_p: 0.5, user: 'u-7', text: { format: { type: 'json_object' } } });
+    const types: string[] = [];
+    stream.on('event', (event) => types.push(event.type));
+    const first = await stream.finalResponse();
+    expect(first.status).toBe('completed');
+    expect(first.output_text).toBe('Checking.');
+    const call = first.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', call_id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' });
+    expect(types).toContain('response.function_call_arguments.done');
+    expect(types.at(-1)).toBe('response.completed');
+    const sent = h.upstream.requests[0]!.json;
+    expect(sent.tools.map((t: ChatCompletionTool) => t.function.name)).toEqual(['get_weather']);
+    expect(sent).toMatchObject({ tool_choice: 'required', temperature: 0.2, top_p: 0.5, user: 'u-7', response_format: { type: 'json_object' } });
+
+    const second = await client.responses
+      .stream({ model: 'hermes', previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: 'call_w1', output: 'foggy' }], tools: [WEATHER_FN] })
+      .finalResponse();
+    expect(second.output_text).toBe('It is foggy.');
+    expect(h.upstream.requests[1]!.json.messages.slice(-2)).toEqual([
+      { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_w1', content: 'foggy' },
+    ]);
+  });
+
+  it('not streamed and stateless: the output items sent back as input continue it', async () => {
+    h = await startHarness(weatherModel);
+    const client = h.client();
+    const first = await client.responses.create({ model: 'hermes', input: 'Weather in Paris?', tools: [WEATHER_FN], store: false });
+    expect(first.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+    const second = await client.responses.create({
+      model: 'hermes',
+      store: false,
+      tools: [WEATHER_FN],
+      input: [{ role: 'user', content: 'Weather in Paris?' }, ...(first.output as ResponseInputItem[]), { type: 'function_call_output', call_id: 'call_w1', output: 'hot' }],
+    });
+    expect(second.output_text).toBe('It is hot.');
+    expect(h.upstream.requests[1]!.json.messages.at(-2)).toMatchObject({ role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_w1' }] });
+  });
+
+  it('fields the Responses provider lacks are refused by their client name', async () => {
+    h = await startHarness([{ kind: 'hang' }], { agent: { provider: 'anthropic' } as never });
+    const err = await h.client().responses.create({ model: 'hermes', input: 'x', text: { format: { type: 'json_object' } } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as BadRequestError).param).toBe('text.format');
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+});
+
 describe('request fields', () => {
   it('logprobs and fields hermes does not know are 400s naming them; neutral values pass', async () => {
     h = await startHarness([{ kind: 'stream', chunks: [chatTextSse(['ok'])] }]);
@@ -126,6 +182,28 @@ describe('request fields', () => {
     expect(h.upstream.requests).toHaveLength(0);
     const ok = await client.chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], logprobs: false, frequency_penalty: 0, presence_penalty: 0, n: 1 });
     expect(ok.choices[0]!.message.content).toBe('ok');
+  });
+
+  it('with the openai-responses provider: options in Responses terms; stop and seed refused by name', async () => {
+    h = await startHarness([{ kind: 'stream', chunks: [responsesTextSse(['fine'])] }], { agent: { provider: 'openai-responses' } as never });
+    const client = h.client();
+    const format = { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object' }, strict: true } };
+    const ok = await client.chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], temperature: 0.1, top_p: 0.2, user: 'u-2', max_tokens: 30, response_format: format, tools: [WEATHER], tool_choice: { type: 'function', function: { name: 'get_weather' } }, parallel_tool_calls: false });
+    expect(ok.choices[0]!.message.content).toBe('fine');
+    expect(h.upstream.requests[0]!.json).toMatchObject({
+      temperature: 0.1,
+      top_p: 0.2,
+      user: 'u-2',
+      max_output_tokens: 30,
+      text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } },
+      tool_choice: { type: 'function', name: 'get_weather' },
+      parallel_tool_calls: false,
+    });
+    for (const [field, extra] of [['stop', { stop: ['x'] }], ['seed', { seed: 3 }]] as const) {
+      const err = await client.chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], ...extra } as never).catch((e: unknown) => e);
+      expect((err as BadRequestError).param, field).toBe(field);
+    }
+    expect(h.upstream.requests).toHaveLength(1);
   });
 
   it('with the anthropic provider: stop/temperature/top_p/max_tokens/user mapped; seed and response_format refused by name', async () => {

@@ -165,7 +165,7 @@ describe('failures', () => {
     const res = await fetch(`${h.hermes.url}/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'hermes', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] }),
+      body: JSON.stringify({ model: 'hermes', input: [{ type: 'computer_call_output', call_id: 'c', output: {} }] }),
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error', param: 'input[0].type' });
