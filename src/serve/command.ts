@@ -43,6 +43,10 @@ Options:
                                   commands are still refused)
   -h, --help                      print this help
 
+Request fields passed to the provider: temperature, top_p, max_tokens, stop, seed, user,
+response_format (Responses: text.format), tools, tool_choice, parallel_tool_calls; one the
+provider cannot take, or any other field, is a 400 naming it. A call of a client's own tool
+ends the turn as tool_calls / function_call items; its result continues it.
 Without a key, only requests addressed to localhost, 127.0.0.1 or [::1] (their Host header)
 are answered: others get 403, which keeps web pages out through DNS rebinding.
 Slow clients: request headers must arrive within ${DEFAULT_TIMEOUTS.headersMs / 1000} s and the whole request within ${DEFAULT_TIMEOUTS.requestMs / 1000} s

@@ -99,6 +99,25 @@ describe('client-defined tools on /v1/chat/completions', () => {
     expect(second.choices[0]!.message.content).toBe('It is rainy.');
   });
 
+  it("hermes runs its own calls of a mixed message and returns the client's; a forced tool_choice binds the first request only", async () => {
+    h = await startHarness(
+      (n) =>
+        n === 1
+          ? { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_c', name: 'clock', arguments: '{}' }])] }
+          : { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_c2', name: 'clock', arguments: '{}' }, { id: 'call_w', name: 'get_weather', arguments: '{"city":"Oslo"}' }])] },
+      { agent: { tools: new StaticToolRegistry([clock]) } as never },
+    );
+    const completion = await h.client().chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], tools: [WEATHER], tool_choice: 'required' });
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(completion.choices[0]!.message.tool_calls!.map((c) => c.id)).toEqual(['call_w']);
+    const [first, second] = h.upstream.requests;
+    expect(first!.json.tool_choice).toBe('required');
+    // After hermes ran its own clock call, 'required' would force a call on every round.
+    expect(second!.json.tool_choice).toBe('auto');
+    expect(second!.json.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_c', content: '12:00' });
+    expect(h.upstream.requests).toHaveLength(2);
+  });
+
   it('a tool result that answers no call, and a tool named like one of hermes\' own, are 400s naming the field', async () => {
     h = await startHarness(weatherModel, { agent: { tools: new StaticToolRegistry([clock]) } as never });
     const client = h.client();
