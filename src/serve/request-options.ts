@@ -20,7 +20,7 @@ export type Dialect = 'chat' | 'responses';
 /** Fields a request may carry that are no option (the conversation, stream flags, …). */
 const STRUCTURAL: Record<Dialect, readonly string[]> = {
   chat: ['model', 'messages', 'stream', 'stream_options', 'n', 'max_tokens', 'max_completion_tokens', 'hermes'],
-  responses: ['model', 'input', 'instructions', 'previous_response_id', 'stream', 'store', 'max_output_tokens', 'metadata', 'hermes'],
+  responses: ['model', 'input', 'instructions', 'previous_response_id', 'stream', 'store', 'max_output_tokens', 'metadata', 'n', 'hermes'],
 };
 
 const OPTION_FIELDS: Record<Dialect, readonly string[]> = {

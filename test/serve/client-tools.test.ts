@@ -36,6 +36,12 @@ function weatherModel(_n: number, req: RecordedRequest): Step {
   return { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }], { textBefore: ['Checking.'] })] };
 }
 
+/** The call and the client's result as the upstream must get them back. */
+const weatherRound = (result: string): unknown[] => [
+  { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+  { role: 'tool', tool_call_id: 'call_w1', content: result },
+];
+
 const OPTIONS = {
   temperature: 0.3,
   top_p: 0.9,
@@ -63,26 +69,14 @@ describe('client-defined tools on /v1/chat/completions', () => {
     const sent = h.upstream.requests[0]!.json;
     expect(sent.tools.map((t: ChatCompletionTool) => t.function.name)).toEqual(['clock', 'get_weather']);
     expect(sent.tools[1].function.parameters).toEqual(WEATHER.function.parameters);
-    expect(sent).toMatchObject({
-      temperature: 0.3,
-      top_p: 0.9,
-      max_tokens: 200,
-      stop: ['END'],
-      seed: 7,
-      user: 'user-42',
-      response_format: { type: 'json_object' },
-      tool_choice: 'auto',
-      parallel_tool_calls: false,
-    });
+    // The upstream is not OpenAI itself, so max_tokens stays max_tokens.
+    expect(sent).toMatchObject(OPTIONS);
 
     messages.push(choice.message as ChatCompletionMessageParam, { role: 'tool', tool_call_id: 'call_w1', content: 'sunny' });
     const second = await client.chat.completions.stream({ model: 'hermes', messages, tools: [WEATHER] }).finalChatCompletion();
     expect(second.choices[0]!.finish_reason).toBe('stop');
     expect(second.choices[0]!.message.content).toBe('It is sunny.');
-    expect(h.upstream.requests[1]!.json.messages.slice(-2)).toEqual([
-      { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
-      { role: 'tool', tool_call_id: 'call_w1', content: 'sunny' },
-    ]);
+    expect(h.upstream.requests[1]!.json.messages.slice(-2)).toEqual(weatherRound('sunny'));
   });
 
   it('not streamed: message.tool_calls, then the result continues it', async () => {
@@ -158,10 +152,7 @@ describe('client-defined tools on /v1/responses', () => {
       .stream({ model: 'hermes', previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: 'call_w1', output: 'foggy' }], tools: [WEATHER_FN] })
       .finalResponse();
     expect(second.output_text).toBe('It is foggy.');
-    expect(h.upstream.requests[1]!.json.messages.slice(-2)).toEqual([
-      { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
-      { role: 'tool', tool_call_id: 'call_w1', content: 'foggy' },
-    ]);
+    expect(h.upstream.requests[1]!.json.messages.slice(-2)).toEqual(weatherRound('foggy'));
   });
 
   it('not streamed and stateless: the output items sent back as input continue it', async () => {

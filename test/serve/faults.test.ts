@@ -94,11 +94,7 @@ describe('backpressure', () => {
     response.pause();
     // Wait until the upstream stops being read from: no change for a whole second (a busy
     // server can pause for a while, e.g. to collect garbage, without having stopped).
-    for (let last = -1, still = 0; still < 5; ) {
-      await new Promise((r) => setTimeout(r, 200));
-      still = answer.taken() === last ? still + 1 : 0;
-      last = answer.taken();
-    }
+    await answer.stopped(5);
     // Socket buffers along the way hold some megabytes (about 10 here); without backpressure
     // all 64 would be read.
     expect(answer.taken()).toBeLessThan(COUNT / 4);
@@ -129,11 +125,7 @@ describe('a client that pauses reading', () => {
     const response = await rawStreamRequest(h.hermes.url, { messages: [{ role: 'user', content: 'a lot' }] });
     response.pause();
     // Paused until the upstream is no longer read from, then four stall limits more.
-    for (let last = -1, still = 0; still < 3; ) {
-      await new Promise((r) => setTimeout(r, 200));
-      still = answer.taken() === last ? still + 1 : 0;
-      last = answer.taken();
-    }
+    await answer.stopped(3);
     expect(answer.taken()).toBeLessThan(COUNT);
     await new Promise((r) => setTimeout(r, 4_000));
     let tail = '';

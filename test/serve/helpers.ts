@@ -79,7 +79,7 @@ export async function readAll(body: ReadableStream<Uint8Array>, onText?: (soFar:
  * The frames of a long answer (`count` tokens of `size` bytes), made as the loopback server
  * takes them, so the test holds none of it. `taken()` says how many frames were taken so far.
  */
-export function bigAnswer(count: number, size = 16 * 1024): { chunks: string[]; taken(): number; token: string } {
+export function bigAnswer(count: number, size = 16 * 1024): { chunks: string[]; taken(): number; stopped(rounds: number): Promise<void>; token: string } {
   const token = 'x'.repeat(size);
   const frames = chatTextFrames(['#']);
   let taken = 0;
@@ -96,7 +96,15 @@ export function bigAnswer(count: number, size = 16 * 1024): { chunks: string[]; 
       return Reflect.get(target, key, receiver);
     },
   });
-  return { chunks, taken: () => taken, token };
+  /** Resolves once no frame was taken for `rounds` checks 200 ms apart. */
+  const stopped = async (rounds: number): Promise<void> => {
+    for (let last = -1, still = 0; still < rounds; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      still = taken === last ? still + 1 : 0;
+      last = taken;
+    }
+  };
+  return { chunks, taken: () => taken, stopped, token };
 }
 
 /** A streaming chat request over node:http, whose response the caller reads (or does not). */

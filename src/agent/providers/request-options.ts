@@ -27,11 +27,19 @@ export function unsupportedOptions(provider: ProviderId, options: RequestOptions
 const defined = (entries: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 
+/** tool_choice and parallel_tool_calls of both OpenAI APIs, which name a tool differently. */
+function openAIToolFields(request: ProviderRequest, named: (name: string) => Record<string, unknown>): Record<string, unknown> {
+  if (request.tools.length === 0) return {};
+  const choice = request.options?.toolChoice;
+  return {
+    tool_choice: choice === undefined ? undefined : typeof choice === 'string' ? choice : named(choice.name),
+    parallel_tool_calls: request.options?.parallelToolCalls,
+  };
+}
+
 /** Chat Completions body fields. */
 export function chatOptionParams(request: ProviderRequest): Record<string, unknown> {
   const o = request.options ?? {};
-  const tools = request.tools.length > 0;
-  const choice = o.toolChoice;
   return defined({
     temperature: o.temperature,
     top_p: o.topP,
@@ -39,8 +47,7 @@ export function chatOptionParams(request: ProviderRequest): Record<string, unkno
     seed: o.seed,
     user: o.user,
     response_format: o.responseFormat && chatFormat(o.responseFormat),
-    tool_choice: tools && choice !== undefined ? (typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } }) : undefined,
-    parallel_tool_calls: tools ? o.parallelToolCalls : undefined,
+    ...openAIToolFields(request, (name) => ({ type: 'function', function: { name } })),
   });
 }
 
@@ -53,15 +60,12 @@ function chatFormat(format: ResponseFormat): Record<string, unknown> {
 /** Responses API body fields. */
 export function responsesOptionParams(request: ProviderRequest): Record<string, unknown> {
   const o = request.options ?? {};
-  const tools = request.tools.length > 0;
-  const choice = o.toolChoice;
   return defined({
     temperature: o.temperature,
     top_p: o.topP,
     user: o.user,
     text: o.responseFormat && { format: defined({ ...o.responseFormat }) },
-    tool_choice: tools && choice !== undefined ? (typeof choice === 'string' ? choice : { type: 'function', name: choice.name }) : undefined,
-    parallel_tool_calls: tools ? o.parallelToolCalls : undefined,
+    ...openAIToolFields(request, (name) => ({ type: 'function', name })),
   });
 }
 
