@@ -26,7 +26,7 @@ export function isLoopbackHost(host: string): boolean {
  * The name part of a Host header ("localhost:8642" -> "localhost", "[::1]:8642" -> "[::1]"),
  * or undefined when there is none.
  */
-export function hostName(header: string | undefined): string | undefined {
+function hostName(header: string | undefined): string | undefined {
   const value = header?.trim();
   if (!value) return undefined;
   if (value.startsWith('[')) {

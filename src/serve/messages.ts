@@ -10,7 +10,7 @@ import { isRecord } from './fields.js';
 export interface Conversation {
   /** System and developer messages, in order. */
   system: string[];
-  /** Everything before the last user message. */
+  /** Everything before the last user message (all of it when the conversation ends with tool results). */
   history: ChatMessage[];
   /** The last user message: what the agent runs. Undefined when the conversation ends with
    *  the results of client tool calls: the agent goes on from them. */

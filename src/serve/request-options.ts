@@ -94,6 +94,9 @@ export function checkClientOptions(client: ClientOptions, dialect: Dialect, prov
     const field = FIELD_NAMES[dialect][missing];
     throw badRequest(`${field} is not supported with the ${provider} provider this server uses`, field, 'unsupported_parameter');
   }
+  if (client.options.toolChoice === 'required' && client.tools.length === 0 && ownTools.length === 0) {
+    throw badRequest("tool_choice 'required' needs tools, and neither the request nor this server offers any", 'tool_choice');
+  }
   client.tools.forEach((tool, i) => {
     if (ownTools.includes(tool.name)) {
       const param = dialect === 'chat' ? `tools[${i}].function.name` : `tools[${i}].name`;

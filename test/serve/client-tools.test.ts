@@ -189,6 +189,9 @@ describe('request fields', () => {
       expect((err as BadRequestError).param).toBe(field);
       expect((err as BadRequestError).message).toContain(field);
     }
+    // A forced call with no tool to call could only be dropped.
+    const forced = await client.chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], tool_choice: 'required' }).catch((e: unknown) => e);
+    expect((forced as BadRequestError).param).toBe('tool_choice');
     expect(h.upstream.requests).toHaveLength(0);
     const ok = await client.chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], logprobs: false, frequency_penalty: 0, presence_penalty: 0, n: 1 });
     expect(ok.choices[0]!.message.content).toBe('ok');
