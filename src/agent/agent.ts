@@ -18,8 +18,10 @@ import {
   type ProviderError,
   type PromptCache,
   type ProviderId,
+  type RequestOptions,
   type StopReason,
   type ToolCall,
+  type ToolDefinition,
   type Usage,
 } from './types.js';
 
@@ -35,6 +37,13 @@ export interface AgentOptions {
   stream?: boolean;
   cwd?: string;
   maxOutputTokens?: number;
+  /** Sampling and output options sent with every request (a forced tool choice: the first only). */
+  requestOptions?: RequestOptions;
+  /**
+   * Tools the caller runs itself (hermes serve's clients' tools), offered beside the registry's.
+   * A call of one ends the run with `pendingToolCalls`.
+   */
+  clientTools?: ToolDefinition[];
   retry?: Partial<RetryPolicy>;
   /**
    * Called synchronously with every message as it enters the history, before the next
@@ -130,10 +139,11 @@ export class Agent {
 
   /**
    * Runs one user prompt to the end, tools included. The last event is always `finished`.
-   * Never throws. After `signal` aborts, no further model output is yielded.
+   * Never throws. After `signal` aborts, no further model output is yielded. Without a prompt
+   * the conversation as loaded goes on (its last messages answer client tool calls).
    */
-  async *run(prompt: string, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
-    this.remember({ role: 'user', content: prompt });
+  async *run(prompt: string | undefined, signal: AbortSignal = new AbortController().signal): AsyncGenerator<AgentEvent> {
+    if (prompt !== undefined) this.remember({ role: 'user', content: prompt });
     const maxTurns = this.options.maxTurns ?? DEFAULT_MAX_TURNS;
     const runUsage: Usage = { inputTokens: 0, outputTokens: 0 };
     const finish = (status: RunStatus, extra: Partial<RunResult> = {}): AgentEvent => ({
@@ -180,7 +190,14 @@ export class Agent {
         return;
       }
 
-      const interrupted = yield* this.runTools(message.toolCalls, signal);
+      const clientNames = new Set((this.options.clientTools ?? []).map((tool) => tool.name));
+      const pending = message.toolCalls.filter((call) => clientNames.has(call.name));
+      const own = pending.length === 0 ? message.toolCalls : message.toolCalls.filter((call) => !clientNames.has(call.name));
+      const interrupted = yield* this.runTools(own, signal);
+      if (!interrupted && pending.length > 0) {
+        yield finish('completed', { message, stopReason, pendingToolCalls: pending });
+        return;
+      }
       if (interrupted) {
         yield { type: 'interrupted', message };
         yield finish('interrupted', { message });
@@ -234,6 +251,7 @@ export class Agent {
         tools: this.toolDefinitions(),
         stream,
         maxOutputTokens: this.options.maxOutputTokens,
+        options: turn === 1 ? this.options.requestOptions : laterTurnOptions(this.options.requestOptions),
         ...(this.options.cache ? { cache: this.options.cache } : {}),
         signal: requestAbort.signal,
       });
@@ -368,8 +386,9 @@ export class Agent {
     return parts.join('');
   }
 
+  /** What the model is offered: hermes' own tools and those a client of `hermes serve` defined. */
   toolDefinitions() {
-    return (this.options.tools ?? NO_TOOLS).definitions();
+    return [...(this.options.tools ?? NO_TOOLS).definitions(), ...(this.options.clientTools ?? [])];
   }
 
   /** Runs the calls in order. Returns true when interrupted; every call gets a result either way. */
@@ -417,6 +436,15 @@ export class Agent {
     this.provider ??= factory(this.options.provider, this.options.connection);
     return this.provider;
   }
+}
+
+/**
+ * Options for the requests after the agent ran its own tools: a forced tool choice ('required',
+ * or a named tool) would force another call on every round until maxTurns.
+ */
+function laterTurnOptions(options: RequestOptions | undefined): RequestOptions | undefined {
+  if (options?.toolChoice === undefined || options.toolChoice === 'none' || options.toolChoice === 'auto') return options;
+  return { ...options, toolChoice: 'auto' };
 }
 
 function addUsage(total: Usage, usage: Usage): void {

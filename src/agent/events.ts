@@ -40,4 +40,10 @@ export interface RunResult {
   message?: AssistantMessage;
   error?: import('./types.js').ProviderError;
   usage: Usage;
+  /**
+   * Calls of the caller's own tools (AgentOptions.clientTools) that ended the run: the caller
+   * runs them and continues the conversation with their results (status completed,
+   * stopReason tool_calls). The agent's own calls in the same message have been run.
+   */
+  pendingToolCalls?: import('./types.js').ToolCall[];
 }

@@ -121,6 +121,32 @@ export interface ProviderError {
   firstByteTimeout?: boolean;
 }
 
+/** Which tool the model must call: any it likes, none, some tool, or this one. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema?: Record<string, unknown>; strict?: boolean; description?: string };
+
+/**
+ * Sampling and output settings a caller may set per request (hermes serve passes its clients'
+ * on). Each adapter maps them to its wire API; the ones an API lacks are listed by
+ * unsupportedOptions() (providers/request-options.ts) so the caller can refuse them up front.
+ */
+export interface RequestOptions {
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  /** An end-user id for the provider's abuse monitoring. */
+  user?: string;
+  responseFormat?: ResponseFormat;
+  /** Applies when tools are offered. */
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+}
+
 export interface ProviderRequest {
   model: string;
   system?: string;
@@ -131,6 +157,7 @@ export interface ProviderRequest {
   maxOutputTokens?: number;
   /** Prompt caching: the session's key (OpenAI's own API only) and Anthropic's cache lifetime. */
   cache?: PromptCache;
+  options?: RequestOptions;
   signal: AbortSignal;
 }
 

@@ -45,10 +45,12 @@ export class AnswerText {
   }
 }
 
-export type ChatFinishReason = 'stop' | 'length' | 'content_filter';
+export type ChatFinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
 
-/** finish_reason of a completed run (tool calls never reach the client: they ran in hermes). */
+/** finish_reason of a completed run (hermes' own tool calls never reach the client: they ran
+ *  inside; calls of the client's tools end the run with 'tool_calls'). */
 export function finishReason(result: RunResult): ChatFinishReason {
+  if (result.pendingToolCalls?.length) return 'tool_calls';
   if (result.status === 'max_turns') return 'length';
   if (result.stopReason === 'length') return 'length';
   if (result.stopReason === 'content_filter') return 'content_filter';

@@ -22,6 +22,33 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
+/**
+ * The name part of a Host header ("localhost:8642" -> "localhost", "[::1]:8642" -> "[::1]"),
+ * or undefined when there is none.
+ */
+function hostName(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end < 0 ? value : value.slice(0, end + 1);
+  }
+  const colon = value.indexOf(':');
+  // More than one colon without brackets is no valid host; it names nothing we serve.
+  return colon < 0 ? value : value.indexOf(':', colon + 1) < 0 ? value.slice(0, colon) : value;
+}
+
+/**
+ * Whether a request addressed to this Host may be served by a key-less server. Such a server
+ * listens on loopback only, but a web page can still reach it through DNS rebinding: its own
+ * name re-pointed at 127.0.0.1 makes the browser send requests that carry that name in Host.
+ * Only loopback names and addresses pass.
+ */
+export function loopbackHostHeader(header: string | undefined): boolean {
+  const name = hostName(header);
+  return name !== undefined && isLoopbackHost(name);
+}
+
 export interface CorsPolicy {
   /** Exact origins (scheme://host[:port]); '*' allows any. */
   origins: readonly string[];

@@ -1,8 +1,10 @@
 // POST /v1/chat/completions: the agent's events in the Chat Completions wire format, framed
 // exactly as OpenAI streams it (role chunk, content chunks, finish chunk, optional usage chunk,
-// [DONE]). Tools run inside hermes: their calls never reach the client as tool_calls.
+// [DONE]). hermes' own tools run inside: their calls never reach the client. Calls of the
+// client's own tools (`tools` in the request) end the run and go back as tool_calls.
 
 import type { AgentEvent, RunResult } from '../agent/events.js';
+import type { ToolCall } from '../agent/types.js';
 import { sseData, sseEvent } from '../stream/sse.js';
 import { chatUsage, finishReason } from './answer.js';
 import { parseExtensions, type Extensions, type RequestContext } from './context.js';
@@ -10,14 +12,17 @@ import { badRequest, shutdownError, upstreamError, type HttpError } from './erro
 import { EventStream } from './event-stream.js';
 import { frameTemplate, jsonString, slot } from './frames.js';
 import { checkModel, checkSingleChoice, isRecord, optionalBoolean, optionalPositiveInt } from './fields.js';
-import { joinSystem, parseTurn, splitConversation, type Conversation } from './messages.js';
-import { collectRun, streamRun } from './run-events.js';
+import { joinSystem, linkToolResults, parseTurn, splitConversation, type Conversation } from './messages.js';
+import { checkClientOptions, parseClientOptions, type ClientOptions } from './request-options.js';
+import { collectRun, streamRun, type InputEstimate } from './run-events.js';
+import { estimateInputTokens } from './usage-estimate.js';
 
 export interface ChatRequest {
   conversation: Conversation;
   stream: boolean;
   includeUsage: boolean;
   maxOutputTokens?: number;
+  client: ClientOptions;
   extensions: Extensions;
 }
 
@@ -37,6 +42,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
     stream: optionalBoolean(body, 'stream') ?? false,
     includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
     maxOutputTokens: optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens'),
+    client: parseClientOptions(body, 'chat'),
     extensions: parseExtensions(body.hermes),
   };
 }
@@ -49,18 +55,23 @@ function runError(ctx: RequestContext, result: RunResult): HttpError | undefined
 }
 
 export async function handleChat(ctx: RequestContext, request: ChatRequest, configSystem: string | undefined): Promise<void> {
-  const { conversation } = request;
+  const { conversation, client } = request;
+  checkClientOptions(client, 'chat', ctx.provider, ctx.ownTools);
+  linkToolResults(conversation.history, 'messages');
   const agent = ctx.agent({
     system: joinSystem(configSystem, ...conversation.system),
     history: conversation.history,
     maxOutputTokens: request.maxOutputTokens,
+    options: client.options,
+    clientTools: client.tools,
   });
   const run = agent.run(conversation.prompt, ctx.signal);
-  if (request.stream) await streamChat(ctx, request, run);
-  else await answerChat(ctx, request, run);
+  const input = (): number => estimateInputTokens(agent.system, agent.history);
+  if (request.stream) await streamChat(ctx, request, run, input);
+  else await answerChat(ctx, request, run, input);
 }
 
-async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
+async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>, input: InputEstimate): Promise<void> {
   const id = ctx.id('chatcmpl-');
   const created = ctx.created();
   const model = ctx.modelId;
@@ -77,12 +88,16 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     });
 
   const contentFrame = frameTemplate(chunk({ content: slot(0) }));
-  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, headers: ctx.headers, preamble: () => chunk({ role: 'assistant', content: '' }) });
+  const stream = new EventStream(ctx.res, { keepaliveMs: ctx.keepaliveMs, drainTimeoutMs: ctx.drainTimeoutMs, headers: ctx.headers, preamble: () => chunk({ role: 'assistant', content: '' }) });
   const answer = await streamRun(stream, run, {
     text: (delta) => contentFrame(jsonString(delta)),
     reasoning: extensions.reasoning ? (delta) => chunk({ reasoning_content: delta }) : undefined,
     tool: extensions.toolProgress ? (event) => toolFrame(event) : undefined,
-  });
+    clientCall: {
+      names: new Set(request.client.tools.map((tool) => tool.name)),
+      frame: (call, index) => chunk({ tool_calls: [{ index, ...wireToolCall(call) }] }),
+    },
+  }, input);
   if (!answer) return;
   const { result } = answer;
   ctx.usage = result.usage;
@@ -93,7 +108,8 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     // Before anything was sent the client gets a real status; after, an error frame (never a
     // finish chunk: a fake "stop" would pass a cut-off answer off as complete).
     if (!stream.started) ctx.sendError(error);
-    else stream.end(sseData(error.body()));
+    // With the usage of what was streamed, as the finish would have carried it.
+    else stream.end(sseData({ ...error.body(), usage: chatUsage(result.usage) }));
     return;
   }
   if (result.status === 'interrupted') return; // the client went away; nobody to tell
@@ -103,8 +119,8 @@ async function streamChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
   stream.end(tail + sseData('[DONE]'));
 }
 
-async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>): Promise<void> {
-  const answer = await collectRun(run);
+async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncGenerator<AgentEvent>, input: InputEstimate): Promise<void> {
+  const answer = await collectRun(run, input);
   if (!answer || ctx.res.destroyed) return;
   const { result } = answer;
   ctx.usage = result.usage;
@@ -115,7 +131,9 @@ async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     return;
   }
   if (result.status === 'interrupted') return;
-  const message: Record<string, unknown> = { role: 'assistant', content: answer.text, refusal: null, annotations: [] };
+  const calls = result.pendingToolCalls ?? [];
+  const message: Record<string, unknown> = { role: 'assistant', content: calls.length > 0 && answer.text === '' ? null : answer.text, refusal: null, annotations: [] };
+  if (calls.length > 0) message.tool_calls = calls.map(wireToolCall);
   if (request.extensions.reasoning && answer.reasoning !== '') message.reasoning_content = answer.reasoning;
   ctx.sendJson(200, {
     id: ctx.id('chatcmpl-'),
@@ -125,6 +143,10 @@ async function answerChat(ctx: RequestContext, request: ChatRequest, run: AsyncG
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(result) }],
     usage: chatUsage(result.usage),
   });
+}
+
+function wireToolCall(call: ToolCall): Record<string, unknown> {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
 }
 
 /** A tool progress frame, only for clients that asked: a custom event type breaks strict ones. */

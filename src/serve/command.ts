@@ -9,6 +9,7 @@ import { UsageError } from '../cli/args.js';
 import { USAGE_EXIT } from '../cli/usage-error.js';
 import { isLoopbackHost } from './auth.js';
 import { parseServeArgs, type ServeFlags } from './args.js';
+import { DEFAULT_TIMEOUTS } from './connection-limits.js';
 import { DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_CONCURRENT, DEFAULT_MODEL_ID, DEFAULT_PORT, DEFAULT_STORE_SIZE, startServer } from './server.js';
 
 export const SERVE_HELP = `hermes serve: the hermes agent as an OpenAI-compatible HTTP server
@@ -42,6 +43,15 @@ Options:
                                   commands are still refused)
   -h, --help                      print this help
 
+Request fields passed to the provider: temperature, top_p, max_tokens, stop, seed, user,
+response_format (Responses: text.format), tools, tool_choice, parallel_tool_calls; one the
+provider cannot take, or any other field, is a 400 naming it. A call of a client's own tool
+ends the turn as tool_calls / function_call items; its result continues it.
+Without a key, only requests addressed to localhost, 127.0.0.1 or [::1] (their Host header)
+are answered: others get 403, which keeps web pages out through DNS rebinding.
+Slow clients: request headers must arrive within ${DEFAULT_TIMEOUTS.headersMs / 1000} s and the whole request within ${DEFAULT_TIMEOUTS.requestMs / 1000} s
+(else 408 and the connection is closed); an idle keep-alive connection closes after ${DEFAULT_TIMEOUTS.keepAliveMs / 1000} s;
+a stream whose client reads nothing for ${DEFAULT_TIMEOUTS.drainMs / 1000} s is cut off.
 Environment: HERMES_SERVER_KEY, and everything hermes -p reads (keys, base URLs, HERMES_*).
 Each request is logged on stderr (method, path, status, duration, tokens); the key never is.
 Extensions a request may opt into: "hermes": {"tool_progress": true} (custom SSE events

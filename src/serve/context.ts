@@ -3,7 +3,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Agent } from '../agent/agent.js';
-import type { ChatMessage, Usage } from '../agent/types.js';
+import type { ChatMessage, ProviderId, RequestOptions, ToolDefinition, Usage } from '../agent/types.js';
 import type { HttpError } from './errors.js';
 import { badRequest } from './errors.js';
 import { isRecord } from './fields.js';
@@ -13,6 +13,9 @@ export interface TurnSetup {
   system?: string;
   history: readonly ChatMessage[];
   maxOutputTokens?: number;
+  options?: RequestOptions;
+  /** The client's own tools (their calls end the run and go back to the client). */
+  clientTools?: ToolDefinition[];
 }
 
 export type StopCause = 'client' | 'shutdown';
@@ -23,7 +26,13 @@ export interface RequestContext {
   readonly headers: Readonly<Record<string, string>>;
   /** The model id clients see (what /v1/models lists and every response names). */
   readonly modelId: string;
+  /** The provider the agents ask, for refusing options it cannot take. */
+  readonly provider: ProviderId;
+  /** Names of the tools hermes runs itself. */
+  readonly ownTools: readonly string[];
   readonly keepaliveMs: number;
+  /** A stream whose client reads nothing for this long is cut off. */
+  readonly drainTimeoutMs: number;
   /** Keys to redact from any message sent to a client. */
   readonly secrets: readonly string[];
   readonly store: ResponseStore;

@@ -20,6 +20,8 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 
 export interface EventStreamOptions {
   keepaliveMs: number;
+  /** Waiting this long for the client to read (drain) ends the response: it has stopped reading. */
+  drainTimeoutMs: number;
   /** Sent with the SSE headers (CORS, for one). */
   headers: Readonly<Record<string, string>>;
   /** The frames every stream of this kind begins with (role chunk, response.created…). */
@@ -99,10 +101,15 @@ export class EventStream {
     if (!this.res.writableNeedDrain) return new Promise((resolve) => setImmediate(resolve));
     return new Promise((resolve) => {
       const done = (): void => {
+        clearTimeout(timer);
         this.res.off('drain', done);
         this.res.off('close', done);
         resolve();
       };
+      // A client that never reads again (or vanished without a reset) would hold the socket
+      // and the model request forever. Destroying closes the response, which settles this.
+      const timer = setTimeout(() => this.res.destroy(), this.options.drainTimeoutMs);
+      timer.unref();
       this.res.on('drain', done);
       this.res.on('close', done);
     });

@@ -3,17 +3,18 @@
 // The request body is untrusted: every field is checked, and anything we cannot honour is a
 // 400 naming the field rather than something silently dropped.
 
-import type { AssistantMessage, ChatMessage } from '../agent/types.js';
+import type { AssistantMessage, ChatMessage, ToolCall } from '../agent/types.js';
 import { badRequest } from './errors.js';
 import { isRecord } from './fields.js';
 
 export interface Conversation {
   /** System and developer messages, in order. */
   system: string[];
-  /** Everything before the last user message. */
+  /** Everything before the last user message (all of it when the conversation ends with tool results). */
   history: ChatMessage[];
-  /** The last user message: what the agent runs. */
-  prompt: string;
+  /** The last user message: what the agent runs. Undefined when the conversation ends with
+   *  the results of client tool calls: the agent goes on from them. */
+  prompt?: string;
 }
 
 /** One message in the agent's neutral shape, before the last one is split off. */
@@ -47,8 +48,23 @@ export function contentText(content: unknown, param: string, allowNull = false):
   return text;
 }
 
-export function assistantMessage(content: string): AssistantMessage {
-  return { role: 'assistant', content, reasoning: '', reasoningBlocks: [], toolCalls: [] };
+export function assistantMessage(content: string, toolCalls: ToolCall[] = []): AssistantMessage {
+  return { role: 'assistant', content, reasoning: '', reasoningBlocks: [], toolCalls };
+}
+
+/** A tool call as a client sends it back: Chat's {id, function: {name, arguments}} or a
+ *  Responses function_call item {call_id, name, arguments}. */
+export function clientToolCall(id: unknown, name: unknown, args: unknown, param: string): ToolCall {
+  if (typeof id !== 'string' || id === '') throw badRequest(`${param}: the call's id is required`, param);
+  if (typeof name !== 'string' || name === '') throw badRequest(`${param}: the call's name is required`, param);
+  if (typeof args !== 'string') throw badRequest(`${param}: the call's arguments must be a JSON string`, param);
+  return { id, name, arguments: args };
+}
+
+/** A tool's result; its name is filled in by linkToolResults. */
+export function toolResult(callId: unknown, content: unknown, param: string, fields: { id: string; content: string }): ChatMessage {
+  if (typeof callId !== 'string' || callId === '') throw badRequest(`${param}.${fields.id} is required`, `${param}.${fields.id}`);
+  return { role: 'tool', toolCallId: callId, name: '', content: contentText(content, `${param}.${fields.content}`) };
 }
 
 /** One message object ({role, content}) of either API. */
@@ -61,17 +77,23 @@ export function parseTurn(value: unknown, param: string): Turn {
       return { role: 'system', content: contentText(value.content, `${param}.content`) };
     case 'user':
       return { role: 'user', content: contentText(value.content, `${param}.content`) };
-    case 'assistant':
-      // Tool calls of earlier turns cannot come back to us: hermes never hands them out.
-      if (Array.isArray(value.tool_calls) && value.tool_calls.length > 0) {
-        throw badRequest(`${param}.tool_calls: hermes runs its tools itself and takes no tool calls from clients`, `${param}.tool_calls`);
-      }
-      return assistantMessage(contentText(value.content, `${param}.content`, true));
+    case 'assistant': {
+      // Calls of the client's own tools, as hermes returned them.
+      const calls = value.tool_calls;
+      if (calls !== undefined && calls !== null && !Array.isArray(calls)) throw badRequest(`${param}.tool_calls must be an array`, `${param}.tool_calls`);
+      const toolCalls = (calls ?? []).map((call: unknown, i) => {
+        const where = `${param}.tool_calls[${i}]`;
+        const fn = isRecord(call) && isRecord(call.function) ? call.function : {};
+        return clientToolCall(isRecord(call) ? call.id : undefined, fn.name, fn.arguments, where);
+      });
+      return assistantMessage(contentText(value.content, `${param}.content`, true), toolCalls);
+    }
     case 'tool':
+      return toolResult(value.tool_call_id, value.content, param, { id: 'tool_call_id', content: 'content' });
     case 'function':
-      throw badRequest(`${param}: '${role}' messages are not supported; hermes runs its tools itself`, `${param}.role`);
+      throw badRequest(`${param}: 'function' messages (the deprecated functions API) are not supported; use tools`, `${param}.role`);
     default:
-      throw badRequest(`${param}.role must be one of system, developer, user, assistant`, `${param}.role`);
+      throw badRequest(`${param}.role must be one of system, developer, user, assistant, tool`, `${param}.role`);
   }
 }
 
@@ -86,9 +108,27 @@ export function splitConversation(turns: readonly Turn[], param: string): Conver
     if (turn.role === 'system') system.push(turn.content);
     else rest.push(turn);
   }
-  const last = rest.pop();
-  if (!last || last.role !== 'user') throw badRequest(`${param} must end with a user message`, param);
+  const last = rest.at(-1);
+  if (last?.role === 'tool') return { system, history: rest };
+  if (!last || last.role !== 'user') throw badRequest(`${param} must end with a user message (or the results of tool calls)`, param);
+  rest.pop();
   return { system, history: rest, prompt: last.content };
+}
+
+/**
+ * Gives every tool result the name of the call it answers, and refuses a result that answers
+ * no call made earlier in the conversation (the provider would refuse it less clearly).
+ */
+export function linkToolResults(history: ChatMessage[], param: string): void {
+  const names = new Map<string, string>();
+  history.forEach((message, i) => {
+    if (message.role === 'assistant') for (const call of message.toolCalls) names.set(call.id, call.name);
+    else if (message.role === 'tool') {
+      const name = names.get(message.toolCallId);
+      if (name === undefined) throw badRequest(`${param}: the tool result for '${message.toolCallId}' answers no tool call before it`, param);
+      history[i] = { ...message, name };
+    }
+  });
 }
 
 /** The system prompt the agent gets: the configured one first, then the request's parts. */

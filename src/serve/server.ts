@@ -10,11 +10,14 @@ import { Agent, type AgentOptions } from '../agent/agent.js';
 import { createProvider } from '../agent/providers/index.js';
 import type { Provider, ProviderConnection, ProviderId, Usage } from '../agent/types.js';
 import { redactSecrets } from '../stream/redact.js';
-import { CORS_ALLOW_METHODS, corsHeaders, keyChecker, originAllowed, type CorsPolicy } from './auth.js';
+import { CORS_ALLOW_METHODS, corsHeaders, keyChecker, loopbackHostHeader, originAllowed, type CorsPolicy } from './auth.js';
 import { handleChat, parseChatRequest } from './chat.js';
 import type { RequestContext, StopCause, TurnSetup } from './context.js';
+import { clientErrorHandler, resolveTimeouts, serverLimits, type ServeTimeouts, type TimedOut } from './connection-limits.js';
 import { errorBody, HttpError } from './errors.js';
-import { handleResponses, handleStoredResponse, parseResponsesRequest } from './responses.js';
+import { decodeId, printable, readJson, requireMethod } from './http-request.js';
+import { handleResponses, handleStoredResponse } from './responses.js';
+import { parseResponsesRequest } from './responses-request.js';
 import { ResponseStore } from './store.js';
 
 export const DEFAULT_PORT = 8642;
@@ -59,6 +62,8 @@ export interface ServerOptions {
   /** Keys to redact from anything sent to clients or logged. */
   secrets?: readonly string[];
   maxBodyBytes?: number;
+  /** Limits on slow clients (see connection-limits.ts); tests make them small. */
+  timeouts?: Partial<ServeTimeouts>;
 }
 
 export interface RunningServer {
@@ -95,7 +100,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const authorized = options.key ? keyChecker(options.key) : () => true;
   const cors: CorsPolicy = { origins: options.corsOrigins ?? [] };
   const agentOptions = options.agent;
+  const ownTools = (agentOptions.tools?.definitions() ?? []).map((tool) => tool.name);
   const createdAt = Math.floor(now() / 1000);
+  const timeouts = resolveTimeouts(options.timeouts);
+  const timedOut: TimedOut = new WeakSet();
 
   // One adapter for all requests: it builds a fresh SDK client per request anyway, and keeps
   // what it learnt about the server (a rejected stream_options) for the next one.
@@ -111,7 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const active = new Set<ActiveTurn>();
   let closing = false;
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverLimits(timeouts), (req, res) => {
     void handle(req, res);
   });
 
@@ -128,8 +136,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await closed;
       const ms = Math.round(performance.now() - started);
       const tokens = note.usage ? ` tokens ${note.usage.inputTokens}/${note.usage.outputTokens}` : '';
-      const end = note.clientClosed ? ' client-closed' : note.outcome ? ` ${note.outcome}` : '';
-      log(`${method} ${printable(path)} ${res.statusCode} ${ms}ms${tokens}${end}`);
+      // Nothing sent: the status code would be the default 200 of a response that never was.
+      const unanswered = !res.headersSent;
+      const late = unanswered && timedOut.has(req.socket);
+      const status = unanswered ? (late ? 408 : 499) : res.statusCode;
+      const end = late ? ' request-timeout' : note.clientClosed || unanswered ? ' client-closed' : note.outcome ? ` ${note.outcome}` : '';
+      log(`${method} ${printable(path)} ${status} ${ms}ms${tokens}${end}`);
     }
   }
 
@@ -144,6 +156,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const sendError = (error: HttpError): void => sendJson(error.status, error.body(), error.headers);
 
     try {
+      if (!options.key && !loopbackHostHeader(req.headers.host)) {
+        const host = req.headers.host === undefined ? 'no Host header' : `Host ${printable(req.headers.host)}`;
+        throw new HttpError(
+          403,
+          `${host}: without a key hermes serve only answers requests addressed to localhost, 127.0.0.1 or [::1] (this keeps web pages out through DNS rebinding); set --key or HERMES_SERVER_KEY to serve other names`,
+          'invalid_request_error',
+          'host_not_allowed',
+        );
+      }
       // A browser page on any site can send a "simple" POST to a loopback server without a
       // preflight; refusing unlisted origins keeps such pages from running the agent.
       const origin = req.headers.origin;
@@ -168,12 +189,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
       if (path === '/v1/models') {
         requireMethod(method, 'GET');
-        sendJson(200, { object: 'list', data: [modelObject()] });
+        sendJson(200, { object: 'list', data: [modelObject(modelId)] });
         return;
       }
-      if (path === `/v1/models/${modelId}`) {
+      const model = /^\/v1\/models\/(.+)$/.exec(path);
+      if (model) {
+        // Every name is accepted by a completion (and answered by the configured model), so
+        // every name exists here too.
         requireMethod(method, 'GET');
-        sendJson(200, modelObject());
+        sendJson(200, modelObject(decodeId(model[1]!)));
         return;
       }
       const stored = /^\/v1\/responses\/([^/]+)$/.exec(path);
@@ -259,7 +283,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res,
       headers,
       modelId,
+      provider: agentOptions.provider,
+      ownTools,
       keepaliveMs,
+      drainTimeoutMs: timeouts.drainMs,
       secrets,
       store,
       signal,
@@ -295,20 +322,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stream: agentOptions.stream,
       retry: agentOptions.retry,
       maxOutputTokens: setup.maxOutputTokens,
+      requestOptions: setup.options,
+      clientTools: setup.clientTools,
       providerFactory,
     });
     agent.load(setup.history);
     return agent;
   }
 
-  function modelObject(): Record<string, unknown> {
-    return { id: modelId, object: 'model', created: createdAt, owned_by: 'hermes' };
+  function modelObject(id: string): Record<string, unknown> {
+    return { id, object: 'model', created: createdAt, owned_by: 'hermes' };
   }
 
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', clientErrorHandler(timedOut));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -345,49 +371,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closed;
     },
   };
-}
-
-function requireMethod(method: string, ...allowed: string[]): void {
-  if (!allowed.includes(method)) {
-    throw new HttpError(405, `${method} is not allowed here; use ${allowed.join(' or ')}`, 'invalid_request_error', 'method_not_allowed', null, { allow: allowed.join(', ') });
-  }
-}
-
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        throw new HttpError(413, `the request body is larger than ${limit} bytes`, 'invalid_request_error', 'request_too_large', null, { connection: 'close' });
-      }
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof HttpError) throw err;
-    // The client went away while sending; nobody will read the answer.
-    throw new HttpError(400, 'the request body was cut off', 'invalid_request_error', 'incomplete_body');
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'We could not parse the JSON body of your request: it must be valid JSON.', 'invalid_request_error', 'invalid_json');
-  }
-}
-
-function decodeId(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw; // a malformed escape names no stored response: a plain 404
-  }
-}
-
-/** Request paths and origins are the client's text: no control characters in our log, and not too long. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }

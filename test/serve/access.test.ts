@@ -1,5 +1,6 @@
 // Who may call: the bearer key, browser origins (CORS) and the serve command line.
 
+import http from 'node:http';
 import { AuthenticationError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/args.js';
@@ -140,5 +141,53 @@ describe('hermes serve flags', () => {
   it('knows which hosts are loopback', () => {
     for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.8.9.10']) expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['0.0.0.0', '::', '192.168.1.2', 'example.com', '128.0.0.1']) expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+/** A raw request with the Host header a browser would send after DNS rebinding. */
+function withHost(url: string, path: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, url), { headers: { ...headers, host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Host check without a key (DNS rebinding)', () => {
+  it('serves loopback names and addresses, with or without the port', async () => {
+    h = await startHarness([{ kind: 'hang' }]);
+    const port = h.hermes.port;
+    for (const host of [`localhost:${port}`, 'localhost', `127.0.0.1:${port}`, '127.0.0.1', `[::1]:${port}`, '[::1]', `LOCALHOST:${port}`]) {
+      const res = await withHost(h.hermes.url, '/v1/models', host);
+      expect(res.status, host).toBe(200);
+    }
+  });
+
+  it('refuses any other Host with 403 and a clear error body, stored responses included', async () => {
+    h = await startHarness([{ kind: 'stream', chunks: [chatTextSse(['secret answer'])] }]);
+    const stored = await h.client().responses.create({ model: 'hermes', input: 'remember this' });
+    const port = h.hermes.port;
+    for (const path of ['/v1/models', `/v1/responses/${stored.id}`, '/health']) {
+      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.nip.io:${port}`, `localhost.evil.example:${port}`, `[::2]:${port}`]) {
+        const res = await withHost(h.hermes.url, path, host);
+        expect(res.status, `${host} ${path}`).toBe(403);
+        const body = JSON.parse(res.body) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('host_not_allowed');
+        expect(body.error.message).toContain('DNS rebinding');
+        expect(res.body).not.toContain('secret answer');
+      }
+    }
+    expect(h.upstream.requests).toHaveLength(1);
+  });
+
+  it('with a key, any Host is served (the key is the check)', async () => {
+    h = await startHarness([{ kind: 'hang' }], { key: KEY });
+    const res = await withHost(h.hermes.url, '/v1/models', 'hermes.internal.example:443', { authorization: `Bearer ${KEY}` });
+    expect(res.status).toBe(200);
   });
 });

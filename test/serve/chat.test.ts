@@ -24,6 +24,14 @@ describe('GET /v1/models', () => {
     expect(typeof models.data[0]!.created).toBe('number');
   });
 
+  it('answers GET /v1/models/{id} for any id a completion accepts', async () => {
+    h = await startHarness([{ kind: 'hang' }]);
+    for (const id of ['hermes', 'gpt-4o', 'anthropic/claude-sonnet-4.5']) {
+      const model = await h.client().models.retrieve(id);
+      expect(model).toMatchObject({ id, object: 'model', owned_by: 'hermes' });
+    }
+  });
+
   it('answers /health without a key', async () => {
     h = await startHarness([{ kind: 'hang' }], { key: 'serve-key-0123456789' });
     const res = await fetch(`${h.hermes.url}/health`);
@@ -239,6 +247,9 @@ describe('errors', () => {
     expect(body).not.toContain('[DONE]');
     expect(body).toContain('"content":" answer"');
     expect(body).not.toContain(UPSTREAM_KEY_FRAGMENT);
+    // With the usage of what was streamed, though the upstream never reported any.
+    expect(last.usage).toMatchObject({ completion_tokens: 2 });
+    expect(last.usage.prompt_tokens).toBeGreaterThan(0);
 
     // The SDK turns that frame into an exception instead of a normal end.
     const stream = await h.client().chat.completions.create({ model: 'hermes', messages: [{ role: 'user', content: 'x' }], stream: true });

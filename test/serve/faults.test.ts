@@ -1,11 +1,10 @@
 // Behaviour under load and faults: clients that leave, slow readers, stalls, many streams at
 // once, the concurrency limit and shutdown.
 
-import http from 'node:http';
 import { APIError, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
-import { lastUserText, readAll, startHarness, type Harness } from './helpers.js';
+import { bigAnswer, lastUserText, rawStreamRequest, readAll, startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -43,6 +42,8 @@ describe('a client that disconnects', () => {
     const closedAt = await upstream.closed;
     expect(closedAt - abortedAt).toBeLessThan(100);
     await expect(pending).rejects.toThrow();
+    // Logged as what happened: nothing was ever sent.
+    await expect.poll(() => h!.logs.find((l) => l.startsWith('POST /v1/chat/completions'))).toMatch(/^POST \/v1\/chat\/completions 499 \d+ms client-closed$/);
   });
 
   it('the same holds for a Responses stream and for a non-streaming request', async () => {
@@ -86,56 +87,59 @@ describe('keep-alive', () => {
 
 describe('backpressure', () => {
   it('a client that stops reading holds the model back instead of filling memory; reading again resumes it', async () => {
-    const TOKEN = 'x'.repeat(16 * 1024);
     const COUNT = 4000; // 64 MiB of answer
-    const frames = chatTextFrames(['#']);
-    let taken = 0;
-    // Frames are made as the loopback server takes them, so the test holds none of it.
-    const chunks = new Proxy([] as string[], {
-      get(target, key, receiver) {
-        if (key === 'length') return COUNT + 3;
-        if (typeof key === 'string' && /^\d+$/.test(key)) {
-          const i = Number(key);
-          taken = Math.max(taken, i + 1);
-          if (i === 0) return frames[0];
-          if (i <= COUNT) return frames[1]!.replace('"#"', JSON.stringify(TOKEN));
-          return frames[i - COUNT + 1];
-        }
-        return Reflect.get(target, key, receiver);
-      },
-    });
-    h = await startHarness([{ kind: 'stream', chunks }]);
-
-    const url = new URL(`${h.hermes.url}/v1/chat/completions`);
-    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, resolve);
-      req.on('error', reject);
-      req.end(JSON.stringify({ model: 'hermes', stream: true, messages: [{ role: 'user', content: 'a lot' }] }));
-    });
+    const answer = bigAnswer(COUNT);
+    h = await startHarness([{ kind: 'stream', chunks: answer.chunks }]);
+    const response = await rawStreamRequest(h.hermes.url, { messages: [{ role: 'user', content: 'a lot' }] });
     response.pause();
     // Wait until the upstream stops being read from: no change for a whole second (a busy
     // server can pause for a while, e.g. to collect garbage, without having stopped).
-    for (let last = -1, still = 0; still < 5; ) {
-      await new Promise((r) => setTimeout(r, 200));
-      still = taken === last ? still + 1 : 0;
-      last = taken;
-    }
+    await answer.stopped(5);
     // Socket buffers along the way hold some megabytes (about 10 here); without backpressure
     // all 64 would be read.
-    expect(taken).toBeLessThan(COUNT / 4);
-    expect(taken).toBeGreaterThan(0);
+    expect(answer.taken()).toBeLessThan(COUNT / 4);
+    expect(answer.taken()).toBeGreaterThan(0);
 
     // Reading again lets the server pull from the model again.
-    const stalledAt = taken;
+    const stalledAt = answer.taken();
     let received = 0;
     response.on('data', (chunk: Buffer) => (received += chunk.length));
     response.resume();
-    while (taken < stalledAt + 500) await new Promise((r) => setTimeout(r, 10));
+    while (answer.taken() < stalledAt + 500) await new Promise((r) => setTimeout(r, 10));
     expect(received).toBeGreaterThan(0);
     // And a reader that leaves for good ends the model request.
     response.destroy();
     await h.upstream.requests[0]!.closed;
-    expect(taken).toBeLessThan(COUNT);
+    expect(answer.taken()).toBeLessThan(COUNT);
+  });
+});
+
+describe('a client that pauses reading', () => {
+  it('is not reported as an upstream stall: waiting for our own client does not count toward the stall limit', async () => {
+    const COUNT = 2000; // 32 MiB: far more than the socket buffers hold
+    const answer = bigAnswer(COUNT);
+    h = await startHarness([{ kind: 'stream', chunks: answer.chunks }], {
+      // Small, but not so small that a loaded machine's pauses look like stalls.
+      agent: { connection: { stallTimeoutMs: 1_000 } } as never,
+    });
+    const response = await rawStreamRequest(h.hermes.url, { messages: [{ role: 'user', content: 'a lot' }] });
+    response.pause();
+    // Paused until the upstream is no longer read from, then four stall limits more.
+    await answer.stopped(3);
+    expect(answer.taken()).toBeLessThan(COUNT);
+    await new Promise((r) => setTimeout(r, 4_000));
+    let tail = '';
+    let bytes = 0;
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      bytes += chunk.length;
+      tail = (tail + chunk).slice(-4096);
+    });
+    response.resume();
+    await new Promise((resolve) => response.once('end', resolve));
+    expect(tail).not.toContain('upstream_timeout');
+    expect(tail.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(bytes).toBeGreaterThan(COUNT * answer.token.length);
   });
 });
 

@@ -154,6 +154,10 @@ describe('failures', () => {
     expect(response.output_text).toBe('Half an answer');
     expect(types.at(-1)).toBe('response.failed');
     expect(types).not.toContain('response.completed');
+    // The upstream never reported usage; what was streamed is counted (a token per delta).
+    expect(response.usage!.output_tokens).toBe(2);
+    expect(response.usage!.input_tokens).toBeGreaterThan(0);
+    expect(response.usage!.total_tokens).toBe(response.usage!.input_tokens + 2);
   });
 
   it('input items hermes cannot honour are a 400 naming them', async () => {
@@ -161,7 +165,7 @@ describe('failures', () => {
     const res = await fetch(`${h.hermes.url}/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'hermes', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] }),
+      body: JSON.stringify({ model: 'hermes', input: [{ type: 'computer_call_output', call_id: 'c', output: {} }] }),
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error', param: 'input[0].type' });

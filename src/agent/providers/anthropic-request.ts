@@ -4,6 +4,7 @@ import type { ContentBlockParam, MessageCreateParamsBase, MessageParam, Tool } f
 import type { AssistantMessage, ChatMessage, ProviderRequest } from '../types.js';
 import { parseToolArguments } from '../tools.js';
 import { withCacheBreakpoints } from './anthropic-cache.js';
+import { anthropicOptionParams } from './request-options.js';
 
 const DEFAULT_MAX_TOKENS = 8192;
 
@@ -23,6 +24,7 @@ export function buildParams(request: ProviderRequest): MessageCreateParamsBase {
       }),
     );
   }
+  Object.assign(params, anthropicOptionParams(request));
   return request.cache ? withCacheBreakpoints(params, request.cache.ttl) : params;
 }
 

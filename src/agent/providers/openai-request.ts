@@ -11,6 +11,7 @@ import type {
 import type { ProviderConnection, ProviderRequest } from '../types.js';
 import { serverMessage } from './errors.js';
 import { isOfficialOpenAI } from './openai-shared.js';
+import { chatOptionParams } from './request-options.js';
 
 // ---------------------------------------------------------------------------------------------
 // Request building
@@ -73,7 +74,7 @@ function commonParams(request: ProviderRequest, connection: ProviderConnection):
   }
   // Other OpenAI-compatible servers may reject a field they do not know.
   if (request.cache?.key && isOfficialOpenAI(connection)) params.prompt_cache_key = request.cache.key;
-  return params;
+  return Object.assign(params, chatOptionParams(request));
 }
 
 export function streamingParams(

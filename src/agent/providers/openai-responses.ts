@@ -26,6 +26,7 @@ import {
 } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
 import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
+import { responsesOptionParams } from './request-options.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, type TransportState } from './transport.js';
 
@@ -64,7 +65,7 @@ function buildRequest(request: ProviderRequest): ResponseCreateParamsBase {
   }
   if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
   if (isReasoningModel(request.model)) body.reasoning = { summary: 'auto' };
-  return body;
+  return Object.assign(body, responsesOptionParams(request));
 }
 
 function toInput(messages: ChatMessage[]): ResponseInputItem[] {

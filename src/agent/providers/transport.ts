@@ -92,6 +92,9 @@ export function createTransport(options: TransportOptions): Transport {
     let phase: 'waiting' | 'body' | 'over' = 'waiting';
     let lastByteAt = performance.now();
     lastProgressAt = lastByteAt;
+    // The stall clock runs only while a read is waiting: while our reader is held back (its
+    // own client is not reading), the upstream is not late. The read starts the clock afresh.
+    let reading = false;
     const trip = (kind: WatchdogTrip): void => {
       if (phase === 'over') return;
       state.tripped = kind;
@@ -171,11 +174,15 @@ export function createTransport(options: TransportOptions): Transport {
     const stamped: AsyncIterator<Uint8Array> = {
       async next() {
         let result: IteratorResult<Uint8Array>;
+        lastByteAt = performance.now();
+        reading = true;
         try {
           result = await chunks.next();
         } catch (err) {
           phase = 'over';
           throw err;
+        } finally {
+          reading = false;
         }
         if (result.done) {
           phase = 'over';
@@ -185,7 +192,7 @@ export function createTransport(options: TransportOptions): Transport {
           phase = 'body';
           watch(
             options.stallTimeoutMs,
-            () => (phase === 'body' ? options.stallTimeoutMs - (performance.now() - lastByteAt) : undefined),
+            () => (phase !== 'body' ? undefined : reading ? options.stallTimeoutMs - (performance.now() - lastByteAt) : options.stallTimeoutMs),
             () => trip('stall'),
           );
         }
