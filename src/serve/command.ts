@@ -84,7 +84,7 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
     const offered = flags.yolo ? undefined : [...new Set([...(flags.tools ?? []), ...(flags.allow ?? [])])];
     tools = setUpTools(
       { noTools: offered?.length === 0, tools: offered, yolo: flags.yolo, allow: flags.allow },
-      { onDenied: (request) => void process.stderr.write(`hermes: denied ${request.call.name}: it needs approval (start the server with --allow ${request.call.name} or --yolo)\n`) },
+      { onDenied: (request) => void process.stderr.write(`hermes: denied ${request.call.name}: it needs approval (${request.hint ?? `start the server with --allow ${request.call.name} or --yolo`})\n`) },
     );
   } catch (err) {
     if (err instanceof ToolSelectionError) return usage(err.message);
