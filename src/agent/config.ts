@@ -51,6 +51,8 @@ export interface FileConfig {
   stallTimeout?: number;
   maxTurns?: number;
   stream?: boolean;
+  /** What run_shell's commands see of the environment: {"keep": ["GITHUB_TOKEN"]} passes those on. */
+  shellEnv?: { keep?: string[] };
   openai?: ProviderFileConfig;
   anthropic?: ProviderFileConfig;
   'openai-responses'?: ProviderFileConfig;
@@ -85,6 +87,8 @@ export interface ResolvedConfig {
   connection: ProviderConnection;
   /** Every API key present in the environment: redact these from anything printed. */
   secrets: string[];
+  /** Secret-looking variables passed on to run_shell anyway (config.json shellEnv.keep). */
+  shellEnvKeep: string[];
   /** The config file that was (or would be) read. */
   configPath: string;
   /** The folder for config, sessions and history. */
@@ -195,6 +199,15 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     if (typeof data.stream !== 'boolean') throw bad('stream', 'true or false', data.stream);
     out.stream = data.stream;
   }
+  if (data.shellEnv !== undefined) {
+    const keep = isPlainObject(data.shellEnv) ? data.shellEnv.keep : undefined;
+    const names = 'a list of environment variable names, like {"keep": ["GITHUB_TOKEN"]}';
+    if (!isPlainObject(data.shellEnv)) throw bad('shellEnv', `an object with "keep": ${names}`, data.shellEnv);
+    if (keep !== undefined && (!Array.isArray(keep) || !keep.every((name) => typeof name === 'string' && /^[^=\0]+$/.test(name)))) {
+      throw bad('shellEnv.keep', names, keep);
+    }
+    out.shellEnv = keep === undefined ? {} : { keep: keep as string[] };
+  }
   for (const provider of PROVIDERS) {
     const section = data[provider];
     if (section === undefined) continue;
@@ -281,6 +294,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     firstByteTimeoutMs,
     connection: { baseURL, apiKey, stallTimeoutMs, firstByteTimeoutMs },
     secrets,
+    shellEnvKeep: fromFile.shellEnv?.keep ?? [],
     configPath: file,
     home: hermesHome(env, cwd),
   };

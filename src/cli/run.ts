@@ -53,7 +53,7 @@ async function start(flags: CliFlags): Promise<number> {
     // The TUI (React, Ink) is loaded only here, never on the one-shot path.
     const { runInteractive } = await import('../app.js');
     // Unknown tool names and --resume ids are reported there, before the TUI opens.
-    return runInteractive(config, { session: sessionChoice(flags), tools: flags });
+    return runInteractive(config, { session: sessionChoice(flags), tools: { ...flags, keepEnv: config.shellEnvKeep } });
   }
 
   // Configuration first: a missing key fails at once, before waiting for a slow pipe.
@@ -89,7 +89,7 @@ async function start(flags: CliFlags): Promise<number> {
 
   let tools: ToolSetup;
   try {
-    tools = setUpTools(flags);
+    tools = setUpTools({ ...flags, keepEnv: config.shellEnvKeep });
   } catch (err) {
     if (err instanceof ToolSelectionError) return usageFailure(err.message);
     throw err;

@@ -83,7 +83,7 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   try {
     const offered = flags.yolo ? undefined : [...new Set([...(flags.tools ?? []), ...(flags.allow ?? [])])];
     tools = setUpTools(
-      { noTools: offered?.length === 0, tools: offered, yolo: flags.yolo, allow: flags.allow },
+      { noTools: offered?.length === 0, tools: offered, yolo: flags.yolo, allow: flags.allow, keepEnv: config.shellEnvKeep },
       { onDenied: (request) => void process.stderr.write(`hermes: denied ${request.call.name}: it needs approval (${request.hint ?? `start the server with --allow ${request.call.name} or --yolo`})\n`) },
     );
   } catch (err) {

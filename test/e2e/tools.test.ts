@@ -88,3 +88,28 @@ describe('tools in one-shot mode', () => {
     expect(bad.stderr.split('\n')[0]).toMatch(/^hermes: unknown tool "bash"; valid tools: read_file/);
   });
 });
+
+describe('run_shell with the built binary', () => {
+  it('hands commands no secret-looking variables, except those config.json keeps', async () => {
+    server = await scope.serve([call('run_shell', { command: 'env' }), answer('Listed.')]);
+    const { env, work } = setup(server);
+    fs.writeFileSync(path.join(env.HERMES_HOME, 'config.json'), JSON.stringify({ shellEnv: { keep: ['GITHUB_TOKEN'] } }));
+    const secrets = {
+      HERMES_SERVER_KEY: 'server-key-0123456789',
+      TELEGRAM_BOT_TOKEN: '123456:telegram-token',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-value',
+      AWS_REGION: 'eu-central-1',
+      NPM_TOKEN: 'npm-token-value',
+      DB_PASSWORD: 'hunter2-value',
+    };
+    const result = await runHermes(['--yolo', '-p', 'show the environment'], { env: { ...env, ...secrets, GITHUB_TOKEN: 'ghp_kept_on_purpose' }, cwd: work });
+    expect(result.code).toBe(0);
+    const shown = toolResult(server).content;
+    expect(shown).toMatch(/^exit code 0\n/);
+    expect(shown).toContain('GITHUB_TOKEN=ghp_kept_on_purpose');
+    for (const [name, value] of Object.entries({ ...secrets, OPENAI_API_KEY: env.OPENAI_API_KEY })) {
+      expect(shown).not.toContain(name);
+      expect(shown).not.toContain(value);
+    }
+  });
+});

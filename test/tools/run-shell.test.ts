@@ -144,12 +144,36 @@ describe('run_shell', () => {
     });
   });
 
-  it("keeps hermes's API keys out of the commands' environment", async () => {
-    const env = shellEnvironment({ PATH: process.env.PATH, OPENAI_API_KEY: 'sk-secret-1', ANTHROPIC_API_KEY: 'sk-ant-2', OTHER_TOKEN: 'kept' });
-    expect(env).toEqual({ PATH: process.env.PATH, OTHER_TOKEN: 'kept' });
+  it('keeps secret-looking variables out of the commands\' environment', async () => {
+    const secrets = {
+      OPENAI_API_KEY: 'sk-secret-1',
+      ANTHROPIC_API_KEY: 'sk-ant-2',
+      HERMES_SERVER_KEY: 'server-key-3',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      GITHUB_TOKEN: 'ghp_4',
+      AWS_ACCESS_KEY_ID: 'AKIA5',
+      AWS_REGION: 'eu-west-1',
+      AWS_PROFILE: 'prod',
+      db_password: 'hunter2',
+      MY_SECRET: 's6',
+      GOOGLE_APPLICATION_CREDENTIALS: '/creds.json',
+      npm_config__authToken: 't7',
+    };
+    const env = shellEnvironment({ PATH: process.env.PATH, HOME: '/home/u', LANG: 'C.UTF-8', ...secrets });
+    expect(env).toEqual({ PATH: process.env.PATH, HOME: '/home/u', LANG: 'C.UTF-8' });
     const cwd = tempFolder();
-    const result = await createRunShellTool({ env }).run({ command: 'echo "${OPENAI_API_KEY:-none} $OTHER_TOKEN"' }, contextFor(cwd));
-    expect(result.content).toBe('exit code 0\nnone kept\n');
+    const result = await createRunShellTool({ env: { PATH: process.env.PATH, ...secrets } }).run({ command: 'env' }, contextFor(cwd));
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(result.content).not.toContain(name);
+      expect(result.content).not.toContain(value);
+    }
+  });
+
+  it('passes on the variables named in keepEnv (config.json shellEnv.keep)', async () => {
+    const cwd = tempFolder();
+    const tool = createRunShellTool({ env: { PATH: process.env.PATH, GITHUB_TOKEN: 'ghp_kept', NPM_TOKEN: 'npm_dropped' }, keepEnv: ['GITHUB_TOKEN'] });
+    const result = await tool.run({ command: 'echo "${GITHUB_TOKEN:-none} ${NPM_TOKEN:-none}"' }, contextFor(cwd));
+    expect(result.content).toBe('exit code 0\nghp_kept none\n');
   });
 });
 
