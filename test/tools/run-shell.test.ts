@@ -177,6 +177,66 @@ describe('run_shell', () => {
   });
 });
 
+describe.runIf(process.platform === 'linux')('processes that leave the process group', () => {
+  // Each writes its own pid (after setsid, a double fork or nohup) and then becomes a sleep.
+  const escapes: Record<string, (pidFile: string) => string> = {
+    setsid: (f) => `setsid sh -c 'echo $$ > ${f}; exec sleep 300' &`,
+    'double fork': (f) => `( (sh -c 'echo $$ > ${f}; exec sleep 300' &) & )`,
+    'double fork in a new session': (f) => `( (setsid sh -c 'echo $$ > ${f}; exec sleep 300' &) & )`,
+    nohup: (f) => `nohup sh -c 'echo $$ > ${f}; exec sleep 300' > /dev/null 2>&1 &`,
+    'setsid nohup': (f) => `setsid nohup sh -c 'echo $$ > ${f}; exec sleep 300' > /dev/null 2>&1 &`,
+  };
+
+  for (const [name, escape] of Object.entries(escapes)) {
+    it(`${name}: stopped when the command finishes`, async () => {
+      const cwd = tempFolder();
+      const pidFile = path.join(cwd, 'pid');
+      const result = await runShellTool.run({ command: `${escape(pidFile)}\nwhile [ ! -s ${pidFile} ]; do sleep 0.05; done; echo started` }, contextFor(cwd));
+      const pid = await pidFrom(pidFile);
+      started.push(pid);
+      expect(result.content).toBe('exit code 0\nstarted\n');
+      expect(alive(pid)).toBe(false);
+    });
+  }
+
+  it('setsid: stopped on interrupt', async () => {
+    const cwd = tempFolder();
+    const pidFile = path.join(cwd, 'pid');
+    const controller = new AbortController();
+    const running = runShellTool.run({ command: `${escapes.setsid!(pidFile)}\nsleep 300` }, contextFor(cwd, controller.signal));
+    const pid = await pidFrom(pidFile);
+    started.push(pid);
+    controller.abort();
+    expect((await running).content).toMatch(/^interrupted by the user/);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('setsid ignoring SIGTERM: killed on timeout', async () => {
+    const cwd = tempFolder();
+    const pidFile = path.join(cwd, 'pid');
+    const tool = createRunShellTool({ graceMs: 200 });
+    const command = `setsid sh -c 'trap "" TERM; echo $$ > ${pidFile}; while :; do sleep 1; done' & sleep 300`;
+    const running = tool.run({ command, timeout_seconds: 1 }, contextFor(cwd));
+    const pid = await pidFrom(pidFile);
+    started.push(pid);
+    expect((await running).content).toMatch(/^timed out after 1 s/);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('leaves processes of other tool runs alone', async () => {
+    const cwd = tempFolder();
+    const pidFile = path.join(cwd, 'pid');
+    const controller = new AbortController();
+    const other = runShellTool.run({ command: `echo $$ > ${pidFile}; sleep 300` }, contextFor(cwd, controller.signal));
+    const pid = await pidFrom(pidFile);
+    started.push(pid);
+    await runShellTool.run({ command: 'setsid sleep 300 &' }, contextFor(cwd));
+    expect(alive(pid)).toBe(true);
+    controller.abort();
+    await other;
+  });
+});
+
 describe('head and tail output buffer', () => {
   it('keeps everything under the limits', () => {
     const buffer = new HeadTailBuffer(4, 4);
