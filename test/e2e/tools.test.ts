@@ -113,3 +113,32 @@ describe('run_shell with the built binary', () => {
     }
   });
 });
+
+describe('the dangerous-command check under --yolo', () => {
+  it('refuses commands that hide what they run, and their target survives', async () => {
+    const dirs = scope.home();
+    const victim = path.join(dirs.home, 'victim');
+    fs.mkdirSync(victim);
+    fs.writeFileSync(path.join(victim, 'precious.txt'), 'p');
+    const b64 = Buffer.from(`rm -rf ${victim}`).toString('base64');
+    const commands = [
+      `bash -c "$(echo ${b64} | base64 -d)"`,
+      `x=rm; $x -rf ${victim}`,
+      `echo ${victim} | xargs rm -rf`,
+      `python3 -c 'import shutil; shutil.rmtree("${victim}")'`,
+      `echo ${b64} | base64 -d | bash`,
+      `rm$IFS-rf$IFS${victim}`,
+      `node -e "require('fs').rmSync('${victim}',{recursive:true})"`,
+    ];
+    const calls = commands.map((command, i) => ({ id: `call_${i}`, name: 'run_shell', arguments: JSON.stringify({ command }) }));
+    server = await scope.serve([{ kind: 'stream', chunks: [chatToolCallSse(calls)] }, answer('Refused.')]);
+    const { env, work } = setup(server);
+    const result = await runHermes(['--yolo', '-p', 'clean up'], { env, cwd: work });
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(path.join(victim, 'precious.txt'), 'utf8')).toBe('p');
+    const results = server.requests[1]!.json.messages.filter((m: { role: string }) => m.role === 'tool');
+    expect(results.map((m: { tool_call_id: string }) => m.tool_call_id)).toEqual(calls.map((c) => c.id));
+    for (const m of results) expect(m.content).toMatch(/^denied: this command .*always needs the user's approval/);
+    expect(result.stderr.match(/^hermes: denied run_shell .*dangerous/gm)).toHaveLength(commands.length);
+  });
+});
