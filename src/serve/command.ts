@@ -37,9 +37,10 @@ Options:
       --no-stream                 ask the model for whole answers (clients still get streams)
       --tools <a,b>               offer these tools (run in the server's working folder);
                                   none by default: nobody is there to approve a change
-      --allow <a,b>               run these tools without approval (offered too)
+      --allow <a,b>               run these tools without approval inside the working folder
+                                  (offered too)
       --yolo                      offer every tool and run all without approval (dangerous
-                                  commands are still refused)
+                                  commands and changes outside the folder are still refused)
   -h, --help                      print this help
 
 Environment: HERMES_SERVER_KEY, and everything hermes -p reads (keys, base URLs, HERMES_*).
