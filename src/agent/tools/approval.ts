@@ -127,8 +127,7 @@ export class ApprovingToolRegistry implements ToolRegistry {
     // Unknown tools and bad arguments never run: the inner registry reports them.
     if (!tool || !args) return this.inner.run(call, context);
 
-    const classification = classifyCall(tool, args, context.cwd, this.policy.home);
-    const { kind, summary, outsideCwd, danger } = classification;
+    const { kind, summary, outsideCwd, danger } = classifyCall(tool, args, context.cwd, this.policy.home);
     if (kind === 'auto') return this.inner.run(call, context);
     const readOnly = accessOf(tool)?.readOnly ?? false;
     if (kind === 'ask' && approvedUpFront(this.policy, call.name, outsideCwd, readOnly)) return this.inner.run(call, context);

@@ -1,5 +1,6 @@
-// run_shell: `bash -c` in the working folder, with a timeout and capped output. On timeout or
-// interrupt the whole process group is stopped, not just the shell.
+// run_shell: `bash -c` in the working folder, with a timeout, capped output and no secrets in
+// its environment. When the call ends (exit, timeout, interrupt) everything it started is
+// stopped, not just the shell (process-group.ts).
 
 import fs from 'node:fs/promises';
 import { runInProcessGroup } from './process-group.js';
