@@ -57,6 +57,8 @@ export interface FileConfig extends ConversationFileConfig {
   stream?: boolean;
   /** How `<think>` tags in answers are read: 'auto' (by the model's name), 'implicit' or 'off'. */
   thinkTags?: ThinkTagSetting;
+  /** What run_shell's commands see of the environment: {"keep": ["GITHUB_TOKEN"]} passes those on. */
+  shellEnv?: { keep?: string[] };
   openai?: ProviderFileConfig;
   anthropic?: ProviderFileConfig;
   'openai-responses'?: ProviderFileConfig;
@@ -95,6 +97,8 @@ export interface ResolvedConfig {
   connection: ProviderConnection;
   /** Every API key present in the environment: redact these from anything printed. */
   secrets: string[];
+  /** Secret-looking variables passed on to run_shell anyway (config.json shellEnv.keep). */
+  shellEnvKeep: string[];
   /** The config file that was (or would be) read. */
   configPath: string;
   /** The folder for config, sessions and history. */
@@ -219,6 +223,15 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     }
     out.thinkTags = data.thinkTags;
   }
+  if (data.shellEnv !== undefined) {
+    const keep = isPlainObject(data.shellEnv) ? data.shellEnv.keep : undefined;
+    const names = 'a list of environment variable names, like {"keep": ["GITHUB_TOKEN"]}';
+    if (!isPlainObject(data.shellEnv)) throw bad('shellEnv', `an object with "keep": ${names}`, data.shellEnv);
+    if (keep !== undefined && (!Array.isArray(keep) || !keep.every((name) => typeof name === 'string' && /^[^=\0]+$/.test(name)))) {
+      throw bad('shellEnv.keep', names, keep);
+    }
+    out.shellEnv = keep === undefined ? {} : { keep: keep as string[] };
+  }
   for (const provider of PROVIDERS) {
     const section = data[provider];
     if (section === undefined) continue;
@@ -308,6 +321,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     firstByteTimeoutMs,
     connection: { baseURL, apiKey, stallTimeoutMs, firstByteTimeoutMs, ...(fromFile.thinkTags ? { thinkTags: fromFile.thinkTags } : {}) },
     secrets,
+    shellEnvKeep: fromFile.shellEnv?.keep ?? [],
     configPath: file,
     home: hermesHome(env, cwd),
     ...(flags.appendSystem ?? fromFile.appendSystem ? { appendSystem: flags.appendSystem ?? fromFile.appendSystem } : {}),

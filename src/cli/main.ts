@@ -35,8 +35,9 @@ Options:
   -c, --continue                  continue the latest session started in this folder
       --resume <id>               continue the given session (an id or a unique prefix)
       --no-session                store nothing (sessions live in HERMES_HOME/sessions)
-      --yolo                      approve every tool call (dangerous commands still ask)
-      --allow <tool,tool>         approve these tools without asking
+      --yolo                      approve every tool call (dangerous commands and changes
+                                  outside the working folder still ask)
+      --allow <tool,tool>         approve these tools without asking, inside the working folder
       --tools <tool,tool>         offer only these tools to the model
       --no-tools                  offer no tools at all
   -v, --version                   print the version

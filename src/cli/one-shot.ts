@@ -91,7 +91,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
     // Nobody can be asked in one-shot mode: say on stderr what was refused and how to allow it.
     options.tools.policy.onDenied = (request) => {
       const name = request.call.name;
-      const how = request.kind === 'always-ask' ? 'it is on the list of dangerous commands that always need a person' : `allow it with --yolo or --allow ${name}`;
+      const how = request.hint ?? `allow it with --yolo or --allow ${name}`;
       writer.err(`hermes: denied ${name} ${safeLine(request.summary, config.secrets)}: ${how}\n`);
     };
   }

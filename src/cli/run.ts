@@ -55,7 +55,7 @@ async function start(flags: CliFlags): Promise<number> {
     // The TUI (React, Ink) is loaded only here, never on the one-shot path.
     const { runInteractive } = await import('../app.js');
     // Unknown tool names and --resume ids are reported there, before the TUI opens.
-    return runInteractive(config, { session: sessionChoice(flags), tools: flags, ...(flags.firstMessage ? { firstMessage: flags.firstMessage } : {}) });
+    return runInteractive(config, { session: sessionChoice(flags), tools: { ...flags, keepEnv: config.shellEnvKeep }, ...(flags.firstMessage ? { firstMessage: flags.firstMessage } : {}) });
   }
   // Without a terminal there is no chat to start: `hermes "question"` answers it like -p.
   if (flags.prompt === undefined && flags.firstMessage !== undefined) flags.prompt = flags.firstMessage;
@@ -95,7 +95,7 @@ async function start(flags: CliFlags): Promise<number> {
 
   let tools: ToolSetup;
   try {
-    tools = setUpTools(flags);
+    tools = setUpTools({ ...flags, keepEnv: config.shellEnvKeep });
   } catch (err) {
     if (err instanceof ToolSelectionError) return usageFailure(err.message);
     throw err;

@@ -38,9 +38,10 @@ Options:
       --no-stream                 ask the model for whole answers (clients still get streams)
       --tools <a,b>               offer these tools (run in the server's working folder);
                                   none by default: nobody is there to approve a change
-      --allow <a,b>               run these tools without approval (offered too)
+      --allow <a,b>               run these tools without approval inside the working folder
+                                  (offered too)
       --yolo                      offer every tool and run all without approval (dangerous
-                                  commands are still refused)
+                                  commands and changes outside the folder are still refused)
   -h, --help                      print this help
 
 Request fields passed to the provider: temperature, top_p, max_tokens, stop, seed, user,
@@ -93,8 +94,8 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   try {
     const offered = flags.yolo ? undefined : [...new Set([...(flags.tools ?? []), ...(flags.allow ?? [])])];
     tools = setUpTools(
-      { noTools: offered?.length === 0, tools: offered, yolo: flags.yolo, allow: flags.allow },
-      { onDenied: (request) => void process.stderr.write(`hermes: denied ${request.call.name}: it needs approval (start the server with --allow ${request.call.name} or --yolo)\n`) },
+      { noTools: offered?.length === 0, tools: offered, yolo: flags.yolo, allow: flags.allow, keepEnv: config.shellEnvKeep },
+      { onDenied: (request) => void process.stderr.write(`hermes: denied ${request.call.name}: it needs approval (${request.hint ?? `start the server with --allow ${request.call.name} or --yolo`})\n`) },
     );
   } catch (err) {
     if (err instanceof ToolSelectionError) return usage(err.message);

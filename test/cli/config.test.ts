@@ -134,6 +134,14 @@ describe('resolveConfig precedence', () => {
   });
 });
 
+describe('shellEnv', () => {
+  it('keep names the secret-looking variables run_shell passes on (none by default)', () => {
+    expect(resolve().shellEnvKeep).toEqual([]);
+    writeFile({ shellEnv: { keep: ['GITHUB_TOKEN', 'NPM_TOKEN'] } });
+    expect(resolve().shellEnvKeep).toEqual(['GITHUB_TOKEN', 'NPM_TOKEN']);
+  });
+});
+
 describe('the config file location', () => {
   it('is config.json inside HERMES_HOME, relative paths resolved against cwd', () => {
     expect(configPath({ HERMES_HOME: home })).toBe(path.join(home, 'config.json'));
@@ -197,6 +205,9 @@ describe('a broken config file', () => {
       [{ anthropic: { model: 7 } }, '"anthropic.model"'],
       [{ openai: 'gpt' }, '"openai"'],
       [{ thinkTags: 'always' }, '"thinkTags"'],
+      [{ shellEnv: ['GITHUB_TOKEN'] }, '"shellEnv"'],
+      [{ shellEnv: { keep: 'GITHUB_TOKEN' } }, '"shellEnv.keep"'],
+      [{ shellEnv: { keep: [7] } }, '"shellEnv.keep"'],
     ];
     for (const [content, key] of cases) {
       const file = writeFile(content);

@@ -88,3 +88,57 @@ describe('tools in one-shot mode', () => {
     expect(bad.stderr.split('\n')[0]).toMatch(/^hermes: unknown tool "bash"; valid tools: read_file/);
   });
 });
+
+describe('run_shell with the built binary', () => {
+  it('hands commands no secret-looking variables, except those config.json keeps', async () => {
+    server = await scope.serve([call('run_shell', { command: 'env' }), answer('Listed.')]);
+    const { env, work } = setup(server);
+    fs.writeFileSync(path.join(env.HERMES_HOME, 'config.json'), JSON.stringify({ shellEnv: { keep: ['GITHUB_TOKEN'] } }));
+    const secrets = {
+      HERMES_SERVER_KEY: 'server-key-0123456789',
+      TELEGRAM_BOT_TOKEN: '123456:telegram-token',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-value',
+      AWS_REGION: 'eu-central-1',
+      NPM_TOKEN: 'npm-token-value',
+      DB_PASSWORD: 'hunter2-value',
+    };
+    const result = await runHermes(['--yolo', '-p', 'show the environment'], { env: { ...env, ...secrets, GITHUB_TOKEN: 'ghp_kept_on_purpose' }, cwd: work });
+    expect(result.code).toBe(0);
+    const shown = toolResult(server).content;
+    expect(shown).toMatch(/^exit code 0\n/);
+    expect(shown).toContain('GITHUB_TOKEN=ghp_kept_on_purpose');
+    for (const [name, value] of Object.entries({ ...secrets, OPENAI_API_KEY: env.OPENAI_API_KEY })) {
+      expect(shown).not.toContain(name);
+      expect(shown).not.toContain(value);
+    }
+  });
+});
+
+describe('the dangerous-command check under --yolo', () => {
+  it('refuses commands that hide what they run, and their target survives', async () => {
+    const dirs = scope.home();
+    const victim = path.join(dirs.home, 'victim');
+    fs.mkdirSync(victim);
+    fs.writeFileSync(path.join(victim, 'precious.txt'), 'p');
+    const b64 = Buffer.from(`rm -rf ${victim}`).toString('base64');
+    const commands = [
+      `bash -c "$(echo ${b64} | base64 -d)"`,
+      `x=rm; $x -rf ${victim}`,
+      `echo ${victim} | xargs rm -rf`,
+      `python3 -c 'import shutil; shutil.rmtree("${victim}")'`,
+      `echo ${b64} | base64 -d | bash`,
+      `rm$IFS-rf$IFS${victim}`,
+      `node -e "require('fs').rmSync('${victim}',{recursive:true})"`,
+    ];
+    const calls = commands.map((command, i) => ({ id: `call_${i}`, name: 'run_shell', arguments: JSON.stringify({ command }) }));
+    server = await scope.serve([{ kind: 'stream', chunks: [chatToolCallSse(calls)] }, answer('Refused.')]);
+    const { env, work } = setup(server);
+    const result = await runHermes(['--yolo', '-p', 'clean up'], { env, cwd: work });
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(path.join(victim, 'precious.txt'), 'utf8')).toBe('p');
+    const results = server.requests[1]!.json.messages.filter((m: { role: string }) => m.role === 'tool');
+    expect(results.map((m: { tool_call_id: string }) => m.tool_call_id)).toEqual(calls.map((c) => c.id));
+    for (const m of results) expect(m.content).toMatch(/^denied: this command .*always needs the user's approval/);
+    expect(result.stderr.match(/^hermes: denied run_shell .*dangerous/gm)).toHaveLength(commands.length);
+  });
+});

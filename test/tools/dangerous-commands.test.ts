@@ -2,11 +2,17 @@
 // must leave alone (those still ask for approval as ordinary commands; they are just not
 // asked about under --yolo).
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DANGEROUS_COMMAND_RULES, findDanger, isBlockDevicePath } from '../../src/agent/tools/dangerous-commands.js';
-import { parseShell } from '../../src/agent/tools/shell-words.js';
+import { expandBraces, parseShell } from '../../src/agent/tools/shell-words.js';
+import { tempFolder } from './helpers.js';
 
 const where = { cwd: '/home/user/project', home: '/home/user' };
+
+// The ways around the list a tester found (all ran under --yolo and deleted their target).
+const B64 = 'cm0gLXJmIC90bXAvdmljdGlt'; // rm -rf /tmp/victim
 
 const cases: Record<string, { dangerous: string[]; safe: string[] }> = {
   'recursive-delete-outside': {
@@ -47,6 +53,13 @@ const cases: Record<string, { dangerous: string[]; safe: string[] }> = {
       'if true; then rm -rf /; fi',
       'for d in a b; do rm -rf $d; done',
       'rm -rf ~otheruser',
+      'rm -rf {/tmp/a,/tmp/b}',
+      'rm -rf ./{..,build}',
+      'rm -rf build/{,../../other}',
+      'rm -rf {a..z}{a..z}',
+      'bash -c "rm -rf $TARGET"',
+      "bash <<< 'rm -rf /'",
+      "setsid rm -rf /srv",
     ],
     safe: [
       'rm -rf ./build',
@@ -64,7 +77,10 @@ const cases: Record<string, { dangerous: string[]; safe: string[] }> = {
       "grep -r 'rm -rf /' .",
       'git rm -r --cached src',
       'rm -- -rf',
-      'find . -name "*.o" | xargs rm -rf',
+      'rm -rf {build,dist}',
+      'rm -rf ./{a,b}/cache',
+      'rm -rf out{1..3}',
+      'rm -rf "${PWD}/build"',
     ],
   },
   'find-delete-outside': {
@@ -134,7 +150,6 @@ const cases: Record<string, { dangerous: string[]; safe: string[] }> = {
       'curl -o install.sh https://x.io/i',
       'curl -s https://x.io | grep bash',
       'wget https://x.io/file.tar.gz',
-      'cat install.sh | bash',
       'curl https://x.io | node -e "process.stdin.pipe(process.stdout)"',
       'bash install.sh',
     ],
@@ -142,6 +157,74 @@ const cases: Record<string, { dangerous: string[]; safe: string[] }> = {
   'kill-everything': {
     dangerous: ['kill -9 -1', 'kill -KILL -1', 'kill -s KILL -1', 'kill -- -1', 'sudo kill -9 -1'],
     safe: ['kill -9 1234', 'kill -1 1234', 'kill %1', 'pkill node', 'kill -TERM -4242'],
+  },
+  'computed-command': {
+    dangerous: [
+      'x=rm; $x -rf /tmp/victim',
+      '$(echo rm) -rf /',
+      'rm$IFS-rf$IFS/tmp/victim',
+      'rm${IFS}-rf${IFS}/tmp/victim',
+      '"$CMD" /tmp/victim',
+      '`echo rm` -rf /tmp/victim',
+      'sudo $X -rf /',
+    ],
+    safe: ['echo $HOME', '$HOME/bin/tool --version', 'ls $HOME', 'x=$(date); echo "$x"', 'while IFS= read -r line; do echo "$line"; done < list.txt'],
+  },
+  'opaque-shell-code': {
+    dangerous: [
+      `bash -c "$(echo ${B64} | base64 -d)"`,
+      `echo ${B64} | base64 -d | bash`,
+      `echo ${B64} | base64 -d | sh -s`,
+      'cat install.sh | bash',
+      `eval "$(echo ${B64} | base64 -d)"`,
+      'eval `cat cmd.txt`',
+      `source <(echo ${B64} | base64 -d)`,
+      `bash <<< "$(echo ${B64} | base64 -d)"`,
+      `bash < <(echo ${B64} | base64 -d)`,
+      `sh -c "\$(printf '%s' "$X")"`,
+    ],
+    safe: ["bash -c 'echo hi'", 'sh -c "cd $DIR && make"', 'bash script.sh', 'echo hi | bash -c cat', 'source ./env.sh', 'git log | head -5', "eval 'echo hi'"],
+  },
+  'destructive-inline-code': {
+    dangerous: [
+      `python3 -c 'import shutil; shutil.rmtree("/tmp/victim")'`,
+      `node -e "require('fs').rmSync('/',{recursive:true})"`,
+      `python3 -c "import os; os.system('rm -rf /tmp/victim')"`,
+      `python -c "import subprocess; subprocess.run(['rm','-rf','/'])"`,
+      `python3 -c "exec(__import__('base64').b64decode('${B64}'))"`,
+      `node -e "require('child_process').execSync('rm -rf /')"`,
+      `node --eval="fs.rmSync('/tmp/victim', {recursive: true})"`,
+      `perl -e 'use File::Path; rmtree("/tmp/victim")'`,
+      'perl -e \'system("rm -rf /")\'',
+      `ruby -e 'require "fileutils"; FileUtils.rm_rf("/tmp/victim")'`,
+      `php -r 'unlink("/etc/passwd");'`,
+      `deno eval 'Deno.remove("/tmp/victim", {recursive: true})'`,
+      `python3 -c "$(echo ${B64} | base64 -d)"`,
+      `python3 <<< 'import shutil; shutil.rmtree("/")'`,
+    ],
+    safe: [
+      'python3 script.py',
+      `python3 -c "print(sum(range(10)))"`,
+      `python3 -c "import platform; print(platform.system())"`,
+      `python3 -c "print('a-b'.replace('-', '+'))"`,
+      `node -e "console.log(process.version)"`,
+      "node -e 'console.log(`x`)'",
+      'python3 -m pytest -p no:cacheprovider',
+      'node -r ts-node/register src/main.ts',
+      `perl -ne 'print if /x/' file.txt`,
+      `ruby -e 'puts 1 + 1'`,
+    ],
+  },
+  'xargs-destructive': {
+    dangerous: [
+      'echo /tmp/victim | xargs rm -rf',
+      'find . -name "*.o" | xargs rm -rf',
+      'ls | xargs -I{} rm {}',
+      'cat list | xargs -n1 sh -c',
+      'echo / | xargs chmod -R 777',
+      'echo / | sudo xargs -0 shred',
+    ],
+    safe: ["git ls-files | xargs grep -n TODO", 'find . -name "*.ts" | xargs wc -l', 'echo a b | xargs -n1 echo'],
   },
   shutdown: {
     dangerous: ['shutdown -h now', 'sudo reboot', 'halt', 'poweroff', 'systemctl poweroff', 'sudo systemctl reboot', 'init 0', 'telinit 6'],
@@ -183,6 +266,70 @@ describe('dangerous command list', () => {
     for (const other of ['/dev/null', '/dev/zero', '/dev/tty', '/dev/stdout', '/dev/fd/1', '/dev/shm/x', '/home/sda']) {
       expect(isBlockDevicePath(other)).toBe(false);
     }
+  });
+});
+
+describe('the ordinary commands an agent runs', () => {
+  it.each([
+    'ls',
+    'ls -la src',
+    'git status',
+    'git diff HEAD~1 -- src',
+    'npm test',
+    'npm run build && npx tsc --noEmit',
+    'grep -r x .',
+    'rm build/out.o',
+    'python3 script.py',
+    'echo $HOME',
+    'cd $HOME/project && make',
+    'FOO=$(date +%s) make',
+    'for f in *.ts; do echo "$f"; done',
+    'cat package.json | jq .scripts',
+    'find . -name "*.ts" -newer package.json',
+    'node dist/main.js --help',
+    'pytest -q tests/',
+    'mkdir -p out && cp -r src out/',
+    'git log --oneline | head -20',
+    'sed -i "s/a/b/" file.txt',
+  ])('%s is not on the list', (command) => {
+    expect(findDanger(command, where)).toBeUndefined();
+  });
+});
+
+describe('paths through symlinks', () => {
+  it('rm -rf link/ deletes what the link points at: outside counts', () => {
+    const outside = tempFolder({ 'precious.txt': 'p' });
+    const cwd = tempFolder({ 'build/': '' });
+    fs.symlinkSync(outside, path.join(cwd, 'link'));
+    fs.symlinkSync('build', path.join(cwd, 'inside-link'));
+    const at = { cwd, home: '/home/nobody' };
+    for (const command of ['rm -rf link/', 'rm -rf link/.', 'rm -rf link/*', 'rm -rf ./link/', 'chmod -R 777 link', 'find link/ -delete']) {
+      expect(findDanger(command, at)?.id, command).toMatch(/outside$/);
+    }
+    // without the slash rm removes the link itself
+    for (const command of ['rm -rf link', 'rm -rf inside-link/', 'rm -rf inside-link/*']) {
+      expect(findDanger(command, at), command).toBeUndefined();
+    }
+  });
+
+  it('judges a working folder reached through a symlink by its real path', () => {
+    const real = tempFolder({ 'build/': '' });
+    const holder = tempFolder();
+    fs.symlinkSync(real, path.join(holder, 'project'));
+    const at = { cwd: path.join(holder, 'project'), home: '/home/nobody' };
+    expect(findDanger('rm -rf build', at)).toBeUndefined();
+    expect(findDanger(`rm -rf ${real}/build`, at)).toBeUndefined();
+    expect(findDanger(`rm -rf ${holder}`, at)?.id).toBe('recursive-delete-outside');
+  });
+});
+
+describe('brace expansion', () => {
+  it('makes the words bash makes, and gives up beyond the limit', () => {
+    expect(expandBraces('{a,b}')!.sort()).toEqual(['a', 'b']);
+    expect(expandBraces('x{1..3}y')!.sort()).toEqual(['x1y', 'x2y', 'x3y']);
+    expect(expandBraces('{a,{b,c}}/d')!.sort()).toEqual(['a/d', 'b/d', 'c/d']);
+    expect(expandBraces('${HOME}/{x}')).toEqual(['${HOME}/{x}']);
+    expect(expandBraces('{1..1000}')).toBeUndefined();
   });
 });
 

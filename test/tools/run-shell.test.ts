@@ -144,12 +144,96 @@ describe('run_shell', () => {
     });
   });
 
-  it("keeps hermes's API keys out of the commands' environment", async () => {
-    const env = shellEnvironment({ PATH: process.env.PATH, OPENAI_API_KEY: 'sk-secret-1', ANTHROPIC_API_KEY: 'sk-ant-2', OTHER_TOKEN: 'kept' });
-    expect(env).toEqual({ PATH: process.env.PATH, OTHER_TOKEN: 'kept' });
+  it('keeps secret-looking variables out of the commands\' environment', async () => {
+    const secrets = {
+      OPENAI_API_KEY: 'sk-secret-1',
+      ANTHROPIC_API_KEY: 'sk-ant-2',
+      HERMES_SERVER_KEY: 'server-key-3',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      GITHUB_TOKEN: 'ghp_4',
+      AWS_ACCESS_KEY_ID: 'AKIA5',
+      AWS_REGION: 'eu-west-1',
+      AWS_PROFILE: 'prod',
+      db_password: 'hunter2',
+      MY_SECRET: 's6',
+      GOOGLE_APPLICATION_CREDENTIALS: '/creds.json',
+      npm_config__authToken: 't7',
+    };
+    const env = shellEnvironment({ PATH: process.env.PATH, HOME: '/home/u', LANG: 'C.UTF-8', ...secrets });
+    expect(env).toEqual({ PATH: process.env.PATH, HOME: '/home/u', LANG: 'C.UTF-8' });
     const cwd = tempFolder();
-    const result = await createRunShellTool({ env }).run({ command: 'echo "${OPENAI_API_KEY:-none} $OTHER_TOKEN"' }, contextFor(cwd));
-    expect(result.content).toBe('exit code 0\nnone kept\n');
+    const result = await createRunShellTool({ env: { PATH: process.env.PATH, ...secrets } }).run({ command: 'env' }, contextFor(cwd));
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(result.content).not.toContain(name);
+      expect(result.content).not.toContain(value);
+    }
+  });
+
+  it('passes on the variables named in keepEnv (config.json shellEnv.keep)', async () => {
+    const cwd = tempFolder();
+    const tool = createRunShellTool({ env: { PATH: process.env.PATH, GITHUB_TOKEN: 'ghp_kept', NPM_TOKEN: 'npm_dropped' }, keepEnv: ['GITHUB_TOKEN'] });
+    const result = await tool.run({ command: 'echo "${GITHUB_TOKEN:-none} ${NPM_TOKEN:-none}"' }, contextFor(cwd));
+    expect(result.content).toBe('exit code 0\nghp_kept none\n');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('processes that leave the process group', () => {
+  // Each writes its own pid (after setsid, a double fork or nohup) and then becomes a sleep.
+  const escapes: Record<string, (pidFile: string) => string> = {
+    setsid: (f) => `setsid sh -c 'echo $$ > ${f}; exec sleep 300' &`,
+    'double fork': (f) => `( (sh -c 'echo $$ > ${f}; exec sleep 300' &) & )`,
+    'double fork in a new session': (f) => `( (setsid sh -c 'echo $$ > ${f}; exec sleep 300' &) & )`,
+    nohup: (f) => `nohup sh -c 'echo $$ > ${f}; exec sleep 300' > /dev/null 2>&1 &`,
+    'setsid nohup': (f) => `setsid nohup sh -c 'echo $$ > ${f}; exec sleep 300' > /dev/null 2>&1 &`,
+  };
+
+  for (const [name, escape] of Object.entries(escapes)) {
+    it(`${name}: stopped when the command finishes`, async () => {
+      const cwd = tempFolder();
+      const pidFile = path.join(cwd, 'pid');
+      const result = await runShellTool.run({ command: `${escape(pidFile)}\nwhile [ ! -s ${pidFile} ]; do sleep 0.05; done; echo started` }, contextFor(cwd));
+      const pid = await pidFrom(pidFile);
+      started.push(pid);
+      expect(result.content).toBe('exit code 0\nstarted\n');
+      expect(alive(pid)).toBe(false);
+    });
+  }
+
+  it('setsid: stopped on interrupt', async () => {
+    const cwd = tempFolder();
+    const pidFile = path.join(cwd, 'pid');
+    const controller = new AbortController();
+    const running = runShellTool.run({ command: `${escapes.setsid!(pidFile)}\nsleep 300` }, contextFor(cwd, controller.signal));
+    const pid = await pidFrom(pidFile);
+    started.push(pid);
+    controller.abort();
+    expect((await running).content).toMatch(/^interrupted by the user/);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('setsid ignoring SIGTERM: killed on timeout', async () => {
+    const cwd = tempFolder();
+    const pidFile = path.join(cwd, 'pid');
+    const tool = createRunShellTool({ graceMs: 200 });
+    const command = `setsid sh -c 'trap "" TERM; echo $$ > ${pidFile}; while :; do sleep 1; done' & sleep 300`;
+    const running = tool.run({ command, timeout_seconds: 1 }, contextFor(cwd));
+    const pid = await pidFrom(pidFile);
+    started.push(pid);
+    expect((await running).content).toMatch(/^timed out after 1 s/);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('leaves processes of other tool runs alone', async () => {
+    const cwd = tempFolder();
+    const pidFile = path.join(cwd, 'pid');
+    const controller = new AbortController();
+    const other = runShellTool.run({ command: `echo $$ > ${pidFile}; sleep 300` }, contextFor(cwd, controller.signal));
+    const pid = await pidFrom(pidFile);
+    started.push(pid);
+    await runShellTool.run({ command: 'setsid sleep 300 &' }, contextFor(cwd));
+    expect(alive(pid)).toBe(true);
+    controller.abort();
+    await other;
   });
 });
 

@@ -3,14 +3,18 @@
 //   ask         writes, edits, shell commands, and anything outside the working folder
 //   always-ask  commands on the dangerous list (and writes to disk devices): asked even under
 //               --yolo or --allow, and denied when there is nobody to ask
+// What approves an 'ask' call up front: --allow (and an "always" answer) only calls inside the
+// working folder; --yolo those, and reads outside it. A write or edit outside the folder is
+// asked each time, like a dangerous command, and denied where nobody can ask.
 // ApprovingToolRegistry applies it around another registry.
 
 import os from 'node:os';
+import path from 'node:path';
 import type { Tool, ToolContext, ToolRegistry, ToolResult } from '../tools.js';
 import { parseToolArguments } from '../tools.js';
 import type { ToolCall, ToolDefinition } from '../types.js';
 import { findDanger, isBlockDevicePath, type Danger } from './dangerous-commands.js';
-import { resolvePath } from './paths.js';
+import { isWithin, resolvePath, type ResolvedPath } from './paths.js';
 import { accessOf, INTERRUPTED } from './tool.js';
 
 export type ApprovalKind = 'auto' | 'ask' | 'always-ask';
@@ -32,7 +36,7 @@ export function classifyCall(tool: Tool, args: Record<string, unknown>, cwd: str
   const resolved = access.paths(args).map((p) => resolvePath(cwd, p, home));
   const outsideCwd = resolved.some((p) => p.outside);
   const command = access.command?.(args);
-  const summary = command ?? resolved.map((p) => p.display).join(', ');
+  const summary = command ?? resolved.map((p) => displayWithTarget(cwd, p)).join(', ');
 
   if (command !== undefined) {
     const danger = findDanger(command, { cwd, home });
@@ -57,19 +61,30 @@ export interface ApprovalRequest {
   outsideCwd: boolean;
   /** For 'always-ask': what makes it dangerous (show it in red). */
   danger?: Danger;
+  /**
+   * For a one-line denial report where nobody can ask: why it needs a person and which flag,
+   * if any, would approve it ("allow it with --yolo or --allow write_file").
+   */
+  hint?: string;
 }
 
 export interface ApprovalDecision {
-  /** once: run this call. always: run it and stop asking for this tool this session. */
+  /**
+   * once: run this call. always: run it and stop asking for this tool this session, for calls
+   * inside the working folder (one reaching outside it is asked each time).
+   */
   decision: 'once' | 'always' | 'deny';
   /** Sent back to the model with a denial. */
   reason?: string;
 }
 
 export interface ApprovalPolicy {
-  /** 'yolo' approves everything that is not on the dangerous list. */
+  /**
+   * 'yolo' approves everything that is not on the dangerous list, except writes and edits
+   * outside the working folder.
+   */
   mode: 'ask' | 'yolo';
-  /** Tool names approved for the session (--allow, and every 'always' answer adds one). */
+  /** Tool names approved for the session (--allow, and every 'always' answer adds one), inside the working folder only. */
   allow: Set<string>;
   /** Asks the user (the TUI prompt). Absent in one-shot mode: calls needing approval are denied. */
   ask?: (request: ApprovalRequest) => Promise<ApprovalDecision>;
@@ -114,9 +129,11 @@ export class ApprovingToolRegistry implements ToolRegistry {
 
     const { kind, summary, outsideCwd, danger } = classifyCall(tool, args, context.cwd, this.policy.home);
     if (kind === 'auto') return this.inner.run(call, context);
-    if (kind === 'ask' && (this.policy.mode === 'yolo' || this.policy.allow.has(call.name))) return this.inner.run(call, context);
+    const readOnly = accessOf(tool)?.readOnly ?? false;
+    if (kind === 'ask' && approvedUpFront(this.policy, call.name, outsideCwd, readOnly)) return this.inner.run(call, context);
 
-    const request: ApprovalRequest = { call, tool, kind, summary, outsideCwd, ...(danger ? { danger } : {}) };
+    const hint = denialHint(call.name, kind, outsideCwd, readOnly);
+    const request: ApprovalRequest = { call, tool, kind, summary, outsideCwd, hint, ...(danger ? { danger } : {}) };
     const preview = await accessOf(tool)?.preview?.(args, context);
     // A change that would fail anyway is not worth a question.
     if (preview && 'error' in preview) return { content: preview.error, isError: true };
@@ -129,7 +146,7 @@ export class ApprovingToolRegistry implements ToolRegistry {
       } catch {
         // a reporting failure must not turn a denial into something else
       }
-      return { content: deniedWithoutAsking(request), isError: true };
+      return { content: deniedWithoutAsking(request, readOnly), isError: true };
     }
 
     let decision: ApprovalDecision;
@@ -143,16 +160,41 @@ export class ApprovingToolRegistry implements ToolRegistry {
       const reason = decision.reason?.trim();
       return { content: reason ? `${DENIED_BY_USER}: ${reason}` : DENIED_BY_USER, isError: true };
     }
-    // A dangerous command is approved one call at a time, whatever the answer.
+    // A path may have been turned into a symlink while the user was reading the question.
+    const now = classifyCall(tool, args, context.cwd, this.policy.home);
+    if (now.kind !== kind || now.outsideCwd !== outsideCwd || now.summary !== summary) {
+      return { content: `not run: what ${call.name} would reach changed while the user was asked (now ${now.summary}); ask again if it is still wanted`, isError: true };
+    }
+    // A dangerous command is approved one call at a time, whatever the answer; the allow set
+    // never covers calls outside the folder (approvedUpFront), so adding the tool is safe.
     if (decision.decision === 'always' && kind === 'ask') this.policy.allow.add(call.name);
     return this.inner.run(call, context);
   }
 }
 
-function deniedWithoutAsking(request: ApprovalRequest): string {
+/** --allow and "always" cover calls inside the folder; --yolo also reads outside it. */
+function approvedUpFront(policy: ApprovalPolicy, name: string, outsideCwd: boolean, readOnly: boolean): boolean {
+  if (!outsideCwd) return policy.mode === 'yolo' || policy.allow.has(name);
+  return policy.mode === 'yolo' && readOnly;
+}
+
+function denialHint(name: string, kind: 'ask' | 'always-ask', outsideCwd: boolean, readOnly: boolean): string {
+  if (kind === 'always-ask') return 'it is on the list of dangerous commands that always need a person';
+  if (outsideCwd && !readOnly) return 'it changes something outside the working folder, which always needs a person';
+  if (outsideCwd) return 'it reaches outside the working folder: allow it with --yolo';
+  return `allow it with --yolo or --allow ${name}`;
+}
+
+function deniedWithoutAsking(request: ApprovalRequest, readOnly: boolean): string {
   const name = request.call.name;
   if (request.kind === 'always-ask') {
     return `denied: this command ${request.danger?.description ?? 'is on the dangerous list'}, which always needs the user's approval, and hermes cannot ask here`;
+  }
+  if (request.outsideCwd && !readOnly) {
+    return `denied: ${name} would change ${request.summary}, outside the working folder, which always needs the user's approval, and hermes cannot ask here`;
+  }
+  if (request.outsideCwd) {
+    return `denied: ${name} reaches outside the working folder (${request.summary}) and hermes cannot ask here (non-interactive); the user can allow reading outside it with --yolo`;
   }
   return `denied: ${name} needs the user's approval and hermes cannot ask here (non-interactive); the user can allow it with --yolo or --allow ${name}`;
 }
@@ -174,6 +216,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** A path inside the folder that leads outside it (a symlink) says where it really goes. */
+function displayWithTarget(cwd: string, file: ResolvedPath): string {
+  const viaLink = file.outside && isWithin(cwd, file.absolute);
+  return viaLink ? `${path.relative(cwd, file.absolute)} → ${file.real ?? '(a symlink loop)'}` : file.display;
 }
 
 function shorten(text: string): string {

@@ -3,50 +3,39 @@
 // the near-misses that must not match (rm -rf ./build asks like any command, no more).
 //
 // Commands are parsed (shell-words.ts), not grepped, so quoting and `sudo`/`env` prefixes do
-// not hide them, and a path is judged after resolving it against the working folder.
+// not hide them, and a path is judged after resolving it against the working folder (symlinks
+// and brace expansions included). Scripts inside a command (bash -c '…', $(…)) are checked
+// too; what cannot be read that way counts as dangerous (hidden-commands.ts). Not a sandbox.
 
 import os from 'node:os';
 import path from 'node:path';
-import { expandHome, isWithin } from './paths.js';
-import { parseShell, type SimpleCommand, type Word } from './shell-words.js';
+import {
+  changeDirectory,
+  commandView,
+  DOWNLOADERS,
+  hasFlag,
+  innerScripts,
+  INTERPRETERS,
+  literal,
+  operands,
+  readsProgramFromStdin,
+  SHELLS,
+  staticPath,
+  type CommandView,
+  type Danger,
+  type Rule,
+} from './command-view.js';
+import { HIDDEN_COMMAND_RULES } from './hidden-commands.js';
+import { isWithin, kernelPath } from './paths.js';
+import { expandBraces, parseShell, type Word } from './shell-words.js';
 
-export interface Danger {
-  /** The rule's id, e.g. 'recursive-delete-outside'. */
-  id: string;
-  /** What it would do, for the approval prompt: "deletes recursively outside the working folder". */
-  description: string;
-}
+export type { Danger } from './command-view.js';
 
 export interface ShellContext {
   /** The working folder. */
   cwd: string;
   home?: string;
 }
-
-/** One command of a script, prefixes (sudo, env, nice…) removed. */
-interface CommandView {
-  /** The program's name without its folder: /bin/rm -> rm. */
-  name: string;
-  args: Word[];
-  command: SimpleCommand;
-  /** The folder it runs in, after any `cd` before it; undefined when unknown. */
-  dir: string | undefined;
-  cwd: string;
-  home: string;
-}
-
-interface Rule extends Danger {
-  /** Checks one command. */
-  command?(view: CommandView): boolean;
-  /** Checks the commands of one pipeline (a | b | c), in order. */
-  pipeline?(views: CommandView[]): boolean;
-  /** Checks the script's text as written. */
-  script?(text: string): boolean;
-}
-
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh']);
-const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'deno', 'bun']);
-const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'http', 'https', 'xh']);
 
 /** Block devices (disks, partitions, RAID, device-mapper volumes), not /dev/null and friends. */
 const BLOCK_DEVICE =
@@ -168,19 +157,25 @@ const RULES: readonly Rule[] = [
   },
 ];
 
+// Last: a command that hides what it does is reported as such only when no rule above saw
+// through it (sh -c "$(curl …)" is a download run by a shell).
+const ALL_RULES: readonly Rule[] = [...RULES, ...HIDDEN_COMMAND_RULES];
+
 /** The ids and descriptions of every rule (for documentation and tests). */
-export const DANGEROUS_COMMAND_RULES: readonly Danger[] = RULES.map(({ id, description }) => ({ id, description }));
+export const DANGEROUS_COMMAND_RULES: readonly Danger[] = ALL_RULES.map(({ id, description }) => ({ id, description }));
 
 /** The first rule the command breaks, or undefined when it is not on the list. */
 export function findDanger(command: string, context: ShellContext): Danger | undefined {
   const home = context.home ?? os.homedir();
-  return analyse(command, path.resolve(context.cwd), home, path.resolve(context.cwd), 0);
+  const given = path.resolve(context.cwd);
+  const cwd = kernelPath(given) ?? given;
+  return analyse(command, cwd, home, cwd, 0);
 }
 
 function analyse(script: string, cwd: string, home: string, startDir: string | undefined, depth: number): Danger | undefined {
   if (depth > 4) return undefined;
   const found = (rule: Rule): Danger => ({ id: rule.id, description: rule.description });
-  for (const rule of RULES) if (rule.script?.(script)) return found(rule);
+  for (const rule of ALL_RULES) if (rule.script?.(script)) return found(rule);
 
   let dir = startDir;
   let pipeline: CommandView[] = [];
@@ -188,112 +183,23 @@ function analyse(script: string, cwd: string, home: string, startDir: string | u
     const view = commandView(command, { cwd, home, dir });
     // Scripts inside the command: $(…), <(…), bash -c '…', eval '…'
     const nested = [...command.words, ...command.redirects.map((r) => r.target)].flatMap((w) => w.substitutions);
-    if (view) nested.push(...innerScripts(view));
+    // (one built by $(…) cannot be read here: the opaque-shell-code rule judges it)
+    if (view) nested.push(...innerScripts(view).filter((w) => w.substitutions.length === 0).map((w) => w.text));
     for (const inner of nested) {
       const danger = analyse(inner, cwd, home, dir, depth + 1);
       if (danger) return danger;
     }
     if (view) {
-      for (const rule of RULES) if (rule.command?.(view)) return found(rule);
+      for (const rule of ALL_RULES) if (rule.command?.(view)) return found(rule);
       if (view.name === 'cd' || view.name === 'pushd') dir = changeDirectory(view);
       pipeline.push(view);
     }
     if (command.next !== '|' && command.next !== '|&') {
-      for (const rule of RULES) if (rule.pipeline?.(pipeline)) return found(rule);
+      for (const rule of ALL_RULES) if (rule.pipeline?.(pipeline)) return found(rule);
       pipeline = [];
     }
   }
   return undefined;
-}
-
-// Words that may precede the real command.
-const KEYWORDS = new Set(['!', '{', '}', 'if', 'then', 'elif', 'else', 'do', 'while', 'until', 'time']);
-/** Prefix commands that run the rest of the line; value: their options that take an argument. */
-const WRAPPERS: Record<string, string[]> = {
-  sudo: ['-u', '-g', '-C', '-p', '-U', '-r', '-t', '-T', '-D', '-h'],
-  doas: ['-u', '-C'],
-  env: ['-u', '-C', '-S', '--unset', '--chdir'],
-  nice: ['-n', '--adjustment'],
-  ionice: ['-c', '-n', '-p', '-t'],
-  nohup: [],
-  time: ['-f', '-o'],
-  command: [],
-  builtin: [],
-  exec: ['-a'],
-  stdbuf: ['-i', '-o', '-e'],
-  timeout: ['-k', '-s', '--kill-after', '--signal'],
-  xargs: ['-I', '-n', '-P', '-d', '-L', '-s', '-E', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file'],
-  busybox: [],
-  unbuffer: [],
-};
-
-function commandView(command: SimpleCommand, where: { cwd: string; home: string; dir: string | undefined }): CommandView | undefined {
-  const words = command.words;
-  let i = 0;
-  for (;;) {
-    while (i < words.length && (KEYWORDS.has(words[i]!.text) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!.text))) i++;
-    const word = words[i];
-    // A bare redirection (`> file`) still writes.
-    if (!word) return command.redirects.length > 0 ? { ...where, name: '', args: [], command } : undefined;
-    const name = path.basename(word.text);
-    const withArgument = WRAPPERS[name];
-    if (!withArgument) return { ...where, name, args: words.slice(i + 1), command };
-    // `command -v rm` looks a command up instead of running it
-    if (name === 'command' && words[i + 1] && /^-[vV]$/.test(words[i + 1]!.text)) return undefined;
-    i++;
-    while (i < words.length && words[i]!.text.startsWith('-')) {
-      const option = words[i]!.text;
-      i += withArgument.includes(option) ? 2 : 1;
-      if (option === '--') break;
-    }
-    if (name === 'timeout') i++; // the duration
-  }
-}
-
-/** The scripts a command runs from its arguments: bash -c '…', eval '…', su -c '…'. */
-function innerScripts(view: CommandView): string[] {
-  const texts = view.args.map((w) => w.text);
-  if (view.name === 'eval') return [texts.join(' ')];
-  if (SHELLS.has(view.name) || view.name === 'su') {
-    const flag = texts.findIndex((t) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(t) || t === '--command');
-    const script = flag >= 0 ? texts[flag + 1] : undefined;
-    if (script !== undefined) return [script];
-  }
-  return [];
-}
-
-function readsProgramFromStdin(view: CommandView): boolean {
-  const operandsGiven = operands(view.args).filter((w) => w.text !== '-');
-  if (SHELLS.has(view.name)) {
-    const options = view.args.filter((w) => /^-[a-zA-Z]+$/.test(w.text)).map((w) => w.text);
-    if (options.some((o) => o.includes('c'))) return false;
-    return options.some((o) => o.includes('s')) || operandsGiven.length === 0;
-  }
-  if (INTERPRETERS.has(view.name)) {
-    // python -m json.tool, node -e '…', perl -ne '…': the program is not stdin
-    const programFlag = view.args.some((w) => /^-[a-zA-Z]*[cemEnpr]$/.test(w.text) || w.text === '--eval');
-    return !programFlag && operandsGiven.length === 0;
-  }
-  return false;
-}
-
-function changeDirectory(view: CommandView): string | undefined {
-  const target = operands(view.args)[0];
-  if (!target) return view.home;
-  const resolved = staticPath(target, view);
-  return resolved === undefined || resolved === '-' ? undefined : resolved;
-}
-
-/** A path word as an absolute path, or undefined when it depends on something unknown. */
-function staticPath(word: Word, view: CommandView): string | undefined {
-  let text = word.text.replace(/\$\{?HOME\}?(?![A-Za-z0-9_])/g, view.home);
-  if (view.dir !== undefined) text = text.replace(/\$\{?PWD\}?(?![A-Za-z0-9_])/g, view.dir);
-  if (/[$`]/.test(text)) return undefined;
-  text = expandHome(text, view.home);
-  if (text === '-') return '-';
-  if (text.startsWith('~')) return undefined; // ~user
-  if (path.isAbsolute(text)) return path.resolve(text);
-  return view.dir === undefined ? undefined : path.resolve(view.dir, text);
 }
 
 function protectedFolders(home: string): Set<string> {
@@ -305,41 +211,29 @@ function protectedFolders(home: string): Set<string> {
 
 /**
  * Would acting recursively on this operand reach outside the working folder? Unknown values
- * ($VAR, ~user) count as outside; a glob is judged by the folder it expands in. The working
- * folder itself is risky to delete (`folderItselfRisky`), fine to search or chmod.
+ * ($VAR, ~user) count as outside; a glob is judged by the folder it expands in, a brace
+ * expansion by each of its words, a symlink by where it leads. The working folder itself is
+ * risky to delete (`folderItselfRisky`), fine to search or chmod.
  */
 function riskyTarget(word: Word, view: CommandView, folderItselfRisky = true): boolean {
+  const expanded = expandBraces(word.text);
+  // more words than anyone would type by hand: treat as hiding its targets
+  if (expanded === undefined) return true;
+  return expanded.some((text) => riskyPath({ ...word, text }, view, folderItselfRisky));
+}
+
+function riskyPath(word: Word, view: CommandView, folderItselfRisky: boolean): boolean {
   const globAt = word.text.search(/[*?[]/);
   const staticPart = globAt >= 0 ? word.text.slice(0, globAt).replace(/[^/]*$/, '') : word.text;
   const resolved = staticPath({ ...word, text: staticPart === '' ? '.' : staticPart }, view);
   if (resolved === undefined) return true;
-  if (!isWithin(view.cwd, resolved) || protectedFolders(view.home).has(resolved)) return true;
+  // rm removes a link itself, not what it points at, unless the path ends in / (or /.);
+  // chmod and find act on the target
+  const followFinal = !folderItselfRisky || globAt >= 0 || /\/\.?$/.test(staticPart);
+  const real = kernelPath(resolved, followFinal);
+  if (real === undefined) return true;
+  const protectedOnes = protectedFolders(view.home);
+  if (!isWithin(view.cwd, real) || protectedOnes.has(resolved) || protectedOnes.has(real)) return true;
   // a glob expands to entries below its folder, never the folder itself
-  return folderItselfRisky && globAt < 0 && resolved === view.cwd;
-}
-
-/** Arguments that are not options (everything after `--` is an operand). */
-function operands(args: Word[]): Word[] {
-  const out: Word[] = [];
-  let optionsDone = false;
-  for (const word of args) {
-    if (!optionsDone && word.text === '--') optionsDone = true;
-    else if (optionsDone || !word.text.startsWith('-') || word.text === '-') out.push(word);
-  }
-  return out;
-}
-
-/** A short option letter in any cluster (-rf, -fR) or the long form, before `--`. */
-function hasFlag(args: Word[], letters: string, long: string): boolean {
-  for (const word of args) {
-    const text = word.text;
-    if (text === '--') return false;
-    if (text === long) return true;
-    if (/^-[a-zA-Z]+$/.test(text) && [...letters].some((letter) => text.includes(letter))) return true;
-  }
-  return false;
-}
-
-function literal(text: string): Word {
-  return { text, dynamic: false, substitutions: [] };
+  return folderItselfRisky && globAt < 0 && real === view.cwd;
 }

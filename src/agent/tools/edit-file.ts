@@ -1,14 +1,14 @@
 // edit_file: replaces one exact, unique snippet. A snippet that is missing or ambiguous is an
 // error saying which, so the model retries with more context instead of editing blindly.
 
-import fs from 'node:fs/promises';
 import { unifiedDiff } from './diff.js';
-import { resolvePath, type ResolvedPath } from './paths.js';
+import { resolveWritable, type WritablePath } from './paths.js';
+import { writeResolved } from './safe-write.js';
 import { PREVIEW_MAX_DIFF_LINES, readExisting, RESULT_MAX_DIFF_LINES } from './text-file.js';
 import { defineTool, stringArg, ToolInputError, type BuiltinTool, type ToolPreview } from './tool.js';
 
 interface Edit {
-  file: ResolvedPath;
+  file: WritablePath;
   before: string;
   after: string;
 }
@@ -30,7 +30,7 @@ async function planEdit(args: Record<string, unknown>, cwd: string): Promise<Edi
   let newString = stringArg(args, 'new_string');
   if (oldString === '') throw new ToolInputError('old_string is empty; to create a file or replace all of it, use write_file');
   if (oldString === newString) throw new ToolInputError('old_string and new_string are the same; nothing would change');
-  const file = resolvePath(cwd, input);
+  const file = resolveWritable(cwd, input);
   const existing = await readExisting(file.absolute);
   switch (existing.kind) {
     case 'missing':
@@ -102,7 +102,7 @@ export const editFileTool: BuiltinTool = defineTool(
   async (args, { cwd, signal }) => {
     const edit = await planEdit(args, cwd);
     if (signal.aborted) throw new ToolInputError('interrupted');
-    await fs.writeFile(edit.file.absolute, edit.after);
+    await writeResolved(edit.file.real, edit.after, edit.file.display);
     const diff = unifiedDiff(edit.before, edit.after, { path: edit.file.display, maxLines: RESULT_MAX_DIFF_LINES });
     return { content: `edited ${edit.file.display}\n${diff}` };
   },

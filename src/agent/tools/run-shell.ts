@@ -1,5 +1,6 @@
-// run_shell: `bash -c` in the working folder, with a timeout and capped output. On timeout or
-// interrupt the whole process group is stopped, not just the shell.
+// run_shell: `bash -c` in the working folder, with a timeout, capped output and no secrets in
+// its environment. When the call ends (exit, timeout, interrupt) everything it started is
+// stopped, not just the shell (process-group.ts).
 
 import fs from 'node:fs/promises';
 import { runInProcessGroup } from './process-group.js';
@@ -14,17 +15,23 @@ export interface RunShellOptions {
   /** Output kept from the start and from the end (default 10 KB and 20 KB). */
   headBytes?: number;
   tailBytes?: number;
-  /** The environment commands see (default: hermes's own, without its API keys). */
+  /** The environment commands start from (default: hermes's own); secrets are removed from it. */
   env?: NodeJS.ProcessEnv;
+  /** Secret-looking variables to pass on anyway (config.json shellEnv.keep). */
+  keepEnv?: readonly string[];
 }
 
-/** Keys hermes itself holds; a command's output goes to the model and the session file. */
-const HERMES_SECRETS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
+/**
+ * A command's output goes to the model, the session file and, under `hermes serve`, to any
+ * client: variables that look like credentials stay out of its environment unless kept. The
+ * names hermes itself reads (OPENAI_API_KEY, ANTHROPIC_API_KEY, HERMES_SERVER_KEY,
+ * TELEGRAM_BOT_TOKEN) all match.
+ */
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|^AWS_/i;
 
-export function shellEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  for (const key of HERMES_SECRETS) delete copy[key];
-  return copy;
+export function shellEnvironment(env: NodeJS.ProcessEnv = process.env, keep: readonly string[] = []): NodeJS.ProcessEnv {
+  const kept = new Set(keep);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => kept.has(name) || !SECRET_NAME.test(name)));
 }
 
 export function createRunShellTool(options: RunShellOptions = {}): BuiltinTool {
@@ -66,7 +73,7 @@ export function createRunShellTool(options: RunShellOptions = {}): BuiltinTool {
       const outcome = await runInProcessGroup({
         command,
         cwd,
-        env: options.env ?? shellEnvironment(),
+        env: shellEnvironment(options.env ?? process.env, options.keepEnv),
         signal,
         timeoutMs: timeoutSeconds * 1000,
         graceMs: options.graceMs ?? 2000,

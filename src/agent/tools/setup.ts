@@ -12,6 +12,8 @@ export interface ToolChoices {
   tools?: readonly string[];
   yolo?: boolean;
   allow?: readonly string[];
+  /** Secret-looking variables run_shell passes on anyway (config.json shellEnv.keep). */
+  keepEnv?: readonly string[];
 }
 
 export interface ToolSetup {
@@ -29,5 +31,5 @@ export function setUpTools(choices: ToolChoices, hooks: Pick<ApprovalPolicy, 'as
     allow: new Set(choices.allow ? selectTools(choices.allow) : []),
     ...hooks,
   };
-  return { registry: new ApprovingToolRegistry(new StaticToolRegistry(createBuiltinTools({ only })), policy), policy };
+  return { registry: new ApprovingToolRegistry(new StaticToolRegistry(createBuiltinTools({ only, runShell: { keepEnv: choices.keepEnv } })), policy), policy };
 }

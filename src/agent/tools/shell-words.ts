@@ -215,3 +215,64 @@ function matchingParen(script: string, open: number): number {
   }
   return script.length;
 }
+
+/**
+ * The words bash's brace expansion makes of `text` ({a,b}, {1..3}, nested), or undefined when
+ * there would be more than `limit`. `${…}` is a parameter, not a brace expansion.
+ */
+export function expandBraces(text: string, limit = 64): string[] | undefined {
+  const words: string[] = [];
+  const pending = [text];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    const group = firstBraceGroup(current, limit);
+    if (!group) {
+      words.push(current);
+      if (words.length > limit) return undefined;
+      continue;
+    }
+    for (const alternative of group.alternatives) pending.push(current.slice(0, group.start) + alternative + current.slice(group.end + 1));
+    if (pending.length + words.length > limit) return undefined;
+  }
+  return words;
+}
+
+function firstBraceGroup(text: string, limit: number): { start: number; end: number; alternatives: string[] } | undefined {
+  for (let open = text.indexOf('{'); open >= 0; open = text.indexOf('{', open + 1)) {
+    if (text[open - 1] === '$') continue;
+    let depth = 0;
+    const commas: number[] = [];
+    for (let i = open; i < text.length; i++) {
+      const c = text[i];
+      if (c === '{') depth++;
+      else if (c === ',' && depth === 1) commas.push(i);
+      else if (c === '}' && --depth === 0) {
+        if (commas.length > 0) {
+          const cuts = [open, ...commas, i];
+          return { start: open, end: i, alternatives: cuts.slice(1).map((cut, k) => text.slice(cuts[k]! + 1, cut)) };
+        }
+        const range = sequence(text.slice(open + 1, i), limit);
+        if (range) return { start: open, end: i, alternatives: range };
+        break; // `{x}` is literal: look for the next one
+      }
+    }
+  }
+  return undefined;
+}
+
+/** {1..5}, {a..e}: at most limit + 1 values (enough to tell the caller it is too many). */
+function sequence(inner: string, limit: number): string[] | undefined {
+  const match = /^(-?\d+|[a-zA-Z])\.\.(-?\d+|[a-zA-Z])(?:\.\.-?\d+)?$/.exec(inner);
+  if (!match) return undefined;
+  const numeric = /\d/.test(match[1]!);
+  if (numeric !== /\d/.test(match[2]!)) return undefined;
+  const from = numeric ? Number(match[1]) : match[1]!.charCodeAt(0);
+  const to = numeric ? Number(match[2]) : match[2]!.charCodeAt(0);
+  const step = from <= to ? 1 : -1;
+  const values: string[] = [];
+  for (let v = from; values.length <= limit; v += step) {
+    values.push(numeric ? String(v) : String.fromCharCode(v));
+    if (v === to) break;
+  }
+  return values;
+}

@@ -1,14 +1,13 @@
 // write_file: creates or replaces a whole file, making missing parent folders.
 
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { unifiedDiff } from './diff.js';
-import { resolvePath, type ResolvedPath } from './paths.js';
+import { resolveWritable, type WritablePath } from './paths.js';
+import { writeResolved } from './safe-write.js';
 import { lineCount, PREVIEW_MAX_DIFF_LINES, readExisting, type ExistingFile } from './text-file.js';
 import { defineTool, stringArg, ToolInputError, type BuiltinTool, type ToolPreview } from './tool.js';
 
 interface Plan {
-  file: ResolvedPath;
+  file: WritablePath;
   content: string;
   existing: ExistingFile;
 }
@@ -17,7 +16,7 @@ async function plan(args: Record<string, unknown>, cwd: string): Promise<Plan> {
   const input = stringArg(args, 'path');
   if (input.trim() === '') throw new ToolInputError('path is empty');
   const content = stringArg(args, 'content');
-  const file = resolvePath(cwd, input);
+  const file = resolveWritable(cwd, input);
   const existing = await readExisting(file.absolute);
   if (existing.kind === 'directory') throw new ToolInputError(`${file.display} is a folder; give a file path`);
   if (existing.kind === 'special') throw new ToolInputError(`${file.display} is not a regular file`);
@@ -59,8 +58,7 @@ export const writeFileTool: BuiltinTool = defineTool(
   async (args, { cwd, signal }) => {
     const { file, content, existing } = await plan(args, cwd);
     if (signal.aborted) throw new ToolInputError('interrupted');
-    await fs.mkdir(path.dirname(file.absolute), { recursive: true });
-    await fs.writeFile(file.absolute, content);
+    await writeResolved(file.real, content, file.display);
     const lines = lineCount(content);
     const bytes = Buffer.byteLength(content);
     const verb = existing.kind === 'missing' ? 'created' : 'overwrote';
