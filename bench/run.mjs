@@ -10,6 +10,7 @@
 //   BENCH_WIRES=openai,anthropic
 //   BENCH_VERBOSE=1         print every sample
 //   BENCH_SERVE=0           skip the hermes serve benchmark (bench/serve.mjs, BENCH_SERVE_* there)
+//   BENCH_CONVERSATION=0    skip the long tool session (caching and compaction, bench/conversation.mjs)
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -203,6 +204,12 @@ if (VERBOSE) {
 if (process.env.BENCH_SERVE !== '0') {
   const { runServeBench } = await import('./serve.mjs');
   failures.push(...(await runServeBench()));
+}
+
+// A long tool session: prompt caching and compaction (bench/conversation.mjs; BENCH_CONVERSATION=0 skips it).
+if (process.env.BENCH_CONVERSATION !== '0') {
+  const { runConversationBench } = await import('./conversation.mjs');
+  failures.push(...(await runConversationBench()));
 }
 
 if (failures.length > 0) {

@@ -111,6 +111,8 @@ export interface ResolvedConfig {
   contextWindow?: number;
   compaction: CompactionFileConfig;
   cacheTtl?: '5m' | '1h';
+  /** false: no prompt-cache hints at all (config cache.enabled). */
+  cacheEnabled: boolean;
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -329,6 +331,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     ...(contextWindow !== undefined ? { contextWindow } : {}),
     compaction: fromFile.compaction ?? {},
     ...(fromFile.cache?.ttl ? { cacheTtl: fromFile.cache.ttl } : {}),
+    cacheEnabled: fromFile.cache?.enabled !== false,
   };
 }
 

@@ -17,7 +17,8 @@ export interface ConversationFileConfig {
   appendSystem?: string;
   contextWindow?: number;
   compaction?: CompactionFileConfig;
-  cache?: { ttl?: '5m' | '1h' };
+  /** enabled: false sends no cache hints (Anthropic breakpoints, OpenAI's cache key). */
+  cache?: { ttl?: '5m' | '1h'; enabled?: boolean };
 }
 
 type Bad = (key: string, expected: string, value: unknown) => ConfigError;
@@ -52,7 +53,8 @@ export function validateConversationConfig(data: Record<string, unknown>, bad: B
     const section = data.cache;
     if (!isObject(section)) throw bad('cache', 'an object like {"ttl": "5m"}', section);
     if (section.ttl !== undefined && section.ttl !== '5m' && section.ttl !== '1h') throw bad('cache.ttl', '"5m" or "1h"', section.ttl);
-    out.cache = section.ttl ? { ttl: section.ttl } : {};
+    if (section.enabled !== undefined && typeof section.enabled !== 'boolean') throw bad('cache.enabled', 'true or false', section.enabled);
+    out.cache = { ...(section.ttl ? { ttl: section.ttl } : {}), ...(section.enabled === false ? { enabled: false } : {}) };
   }
   return out;
 }

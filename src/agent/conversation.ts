@@ -21,7 +21,8 @@ export interface Conversation {
   /** The window as known at start; `window` settles with the server's figure where it has one. */
   provisionalWindow: ContextWindow;
   window: Promise<ContextWindow>;
-  cache: PromptCache;
+  /** undefined: caching switched off in config. */
+  cache?: PromptCache;
 }
 
 export interface ConversationOptions {
@@ -77,7 +78,7 @@ export function setUpConversation(config: ResolvedConfig, options: ConversationO
     compactor,
     provisionalWindow,
     window,
-    cache: { ...(options.sessionId ? { key: options.sessionId } : {}), ...(config.cacheTtl ? { ttl: config.cacheTtl } : {}) },
+    ...(config.cacheEnabled ? { cache: { ...(options.sessionId ? { key: options.sessionId } : {}), ...(config.cacheTtl ? { ttl: config.cacheTtl } : {}) } } : {}),
   };
 }
 
@@ -86,7 +87,7 @@ export function conversationAgentOptions(config: ResolvedConfig, conversation: C
   return {
     system: conversation.system,
     compactor: conversation.compactor,
-    cache: conversation.cache,
+    ...(conversation.cache ? { cache: conversation.cache } : {}),
     ...(config.compaction.model ? { compactionModel: config.compaction.model } : {}),
   };
 }

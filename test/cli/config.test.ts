@@ -290,6 +290,9 @@ describe('a conversation that lasts: config keys', () => {
     expect(openai).toMatchObject({ appendSystem: 'Answer in French.', contextWindow: 16_384, compaction: { enabled: false, threshold: 0.7, model: 'small' }, cacheTtl: '1h', instructions: true });
     expect(resolve({ env: env({ ANTHROPIC_API_KEY: 'sk-ant-0123456789' }), flags: { provider: 'anthropic' } }).contextWindow).toBe(100_000);
     expect(resolve({ flags: { appendSystem: 'flag wins', noInstructions: true } })).toMatchObject({ appendSystem: 'flag wins', instructions: false });
+    expect(openai.cacheEnabled).toBe(true);
+    writeFile({ cache: { enabled: false } });
+    expect(resolve().cacheEnabled).toBe(false);
   });
 
   it('names the key of a bad value', () => {
@@ -299,6 +302,7 @@ describe('a conversation that lasts: config keys', () => {
       [{ compaction: { threshold: 2 } }, 'compaction.threshold'],
       [{ compaction: { enabled: 'yes' } }, 'compaction.enabled'],
       [{ cache: { ttl: '10m' } }, 'cache.ttl'],
+      [{ cache: { enabled: 'no' } }, 'cache.enabled'],
       [{ appendSystem: 3 }, 'appendSystem'],
     ] as const) {
       writeFile(content);
