@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { AgentOptions } from './agent.js';
 import type { ResolvedConfig } from './config.js';
-import { Compactor } from './context/compactor.js';
+import { Compactor, type CompactionSettings } from './context/compactor.js';
 import { knownContextWindow, resolveContextWindow, type ContextWindow } from './context/window.js';
 import { findGitRoot } from './prompt/git-root.js';
 import { loadInstructions, type Instructions } from './prompt/instructions.js';
@@ -59,11 +59,7 @@ export function setUpConversation(config: ResolvedConfig, options: ConversationO
 
   const query = { model: config.model, baseURL: config.baseURL, configured: config.contextWindow, env };
   const provisionalWindow = knownContextWindow(query);
-  const compactor = new Compactor({
-    window: provisionalWindow.tokens,
-    ...(config.compaction.enabled !== undefined ? { enabled: config.compaction.enabled } : {}),
-    ...(config.compaction.threshold !== undefined ? { thresholdFraction: config.compaction.threshold } : {}),
-  });
+  const compactor = new Compactor(compactionSettings(config, provisionalWindow.tokens));
   const window =
     options.askServer === false || provisionalWindow.source === 'config' || provisionalWindow.source === 'environment'
       ? Promise.resolve(provisionalWindow)
@@ -79,6 +75,15 @@ export function setUpConversation(config: ResolvedConfig, options: ConversationO
     provisionalWindow,
     window,
     ...(config.cacheEnabled ? { cache: { ...(options.sessionId ? { key: options.sessionId } : {}), ...(config.cacheTtl ? { ttl: config.cacheTtl } : {}) } } : {}),
+  };
+}
+
+/** The compactor's settings from config, for a model with this window. */
+export function compactionSettings(config: ResolvedConfig, window: number): CompactionSettings {
+  return {
+    window,
+    ...(config.compaction.enabled !== undefined ? { enabled: config.compaction.enabled } : {}),
+    ...(config.compaction.threshold !== undefined ? { thresholdFraction: config.compaction.threshold } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // this subcommand, so `hermes -p` and `hermes --version` never load the server.
 
 import { agentSettings, ConfigError, resolveConfig } from '../agent/config.js';
+import { compactionSettings, setUpConversation } from '../agent/conversation.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools } from '../agent/tools/setup.js';
 import { UsageError } from '../cli/args.js';
@@ -104,10 +105,17 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
 
   let server;
   try {
+    // With tools the model acts in this folder: it gets hermes' own system prompt and the
+    // project's instructions. Without, the server stays a plain model behind the API.
+    const toolNames = tools.registry.definitions().map((tool) => tool.name);
+    const conversation = setUpConversation(config, { cwd: process.cwd(), tools: toolNames });
     server = await startServer({
       agent: {
         ...agentSettings(config),
+        ...(toolNames.length > 0 ? { system: conversation.system } : {}),
         tools: tools.registry,
+        compaction: compactionSettings(config, (await conversation.window).tokens),
+        ...(conversation.cache ? { cache: { ...(conversation.cache.ttl ? { ttl: conversation.cache.ttl } : {}) } } : {}),
       },
       host,
       port: flags.port ?? DEFAULT_PORT,

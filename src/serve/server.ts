@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, type AgentOptions } from '../agent/agent.js';
+import { Compactor, type CompactionSettings } from '../agent/context/compactor.js';
 import { createProvider } from '../agent/providers/index.js';
 import type { Provider, ProviderConnection, ProviderId, Usage } from '../agent/types.js';
 import { redactSecrets } from '../stream/redact.js';
@@ -32,8 +33,11 @@ const SHUTDOWN_GRACE_MS = 3_000;
 /** The agent settings every request's Agent starts from (its system prompt comes first). */
 export type ServeAgentOptions = Pick<
   AgentOptions,
-  'provider' | 'model' | 'connection' | 'system' | 'tools' | 'maxTurns' | 'stream' | 'retry' | 'providerFactory'
->;
+  'provider' | 'model' | 'connection' | 'system' | 'tools' | 'maxTurns' | 'stream' | 'retry' | 'providerFactory' | 'cache'
+> & {
+  /** Each request's conversation is compacted to fit this window (a Compactor of its own). */
+  compaction?: CompactionSettings;
+};
 
 export interface ServerOptions {
   agent: ServeAgentOptions;
@@ -325,6 +329,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       requestOptions: setup.options,
       clientTools: setup.clientTools,
       providerFactory,
+      ...(agentOptions.compaction ? { compactor: new Compactor(agentOptions.compaction) } : {}),
+      ...(agentOptions.cache ? { cache: agentOptions.cache } : {}),
     });
     agent.load(setup.history);
     return agent;

@@ -98,3 +98,28 @@ describe('hermes serve (built binary)', () => {
     expect(result.stderr).toContain("hermes serve --help");
   });
 });
+
+describe('hermes serve and the system prompt', () => {
+  async function served(args: string[]) {
+    upstream = await startLoopback([{ kind: 'stream', chunks: [chatTextSse(['ok'])] }]);
+    const run = startHermes(['serve', '--port', '0', '--base-url', upstream.baseURL, ...args], { env: env() });
+    await run.waitForStdout('\n');
+    const origin = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdoutChunks.map((c) => c.text).join(''))![1]!;
+    const client = new OpenAI({ baseURL: `${origin}/v1`, apiKey: 'unused', maxRetries: 0 });
+    await client.chat.completions.create({ model: 'hermes', messages: [{ role: 'system', content: 'Client rules.' }, { role: 'user', content: 'hi' }] });
+    run.child.kill('SIGTERM');
+    await run.result;
+    return upstream.requests[0]!.json.messages as { role: string; content: string }[];
+  }
+
+  it("with tools, the model acting in the server's folder gets hermes' prompt, then the client's", async () => {
+    const messages = await served(['--tools', 'read_file']);
+    expect(messages[0]!.role).toBe('system');
+    expect(messages[0]!.content).toMatch(/^You are hermes[\s\S]*Working folder: [\s\S]*Client rules\.$/);
+  });
+
+  it("without tools it stays a plain model behind the API: only the client's system prompt", async () => {
+    const messages = await served([]);
+    expect(messages[0]).toEqual({ role: 'system', content: 'Client rules.' });
+  });
+});
