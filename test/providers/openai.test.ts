@@ -294,6 +294,15 @@ describe('OpenAI Chat Completions adapter: stream content', () => {
     const events = await run([stream(frames.join(''))]);
     expect(events.find((e) => e.type === 'usage')).toEqual({ type: 'usage', usage: { inputTokens: 93, outputTokens: 32 } });
   });
+
+  it('splits the cached tokens off the prompt tokens, as Anthropic reports them', async () => {
+    const frames = chatTextFrames(['ok']);
+    const finish = JSON.parse(frames.at(-2)!.slice('data: '.length));
+    finish.usage = { prompt_tokens: 1_000, completion_tokens: 5, total_tokens: 1_005, prompt_tokens_details: { cached_tokens: 768 } };
+    frames[frames.length - 2] = chatFrame(finish);
+    const events = await run([stream(frames.join(''))]);
+    expect(events.find((e) => e.type === 'usage')).toEqual({ type: 'usage', usage: { inputTokens: 232, outputTokens: 5, cacheReadTokens: 768 } });
+  });
 });
 
 describe('OpenAI Chat Completions adapter: server quirks', () => {

@@ -7,6 +7,7 @@ import { ThinkTagSplitter, type ThinkPart, type ThinkTagStart } from '../../stre
 import type { AssistantMessage, ProviderError, StopReason, StreamEvent, Usage } from '../types.js';
 import { emptyAssistantMessage } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
+import { splitCachedInput } from './openai-shared.js';
 import type { TransportState } from './transport.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -316,10 +317,5 @@ function mapUsage(raw: WireUsage): Usage {
   };
   const reasoning = raw.completion_tokens_details?.reasoning_tokens;
   if (typeof reasoning === 'number') usage.reasoningTokens = reasoning;
-  const cached = raw.prompt_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') {
-    usage.cacheReadTokens = Math.min(cached, usage.inputTokens);
-    usage.inputTokens -= usage.cacheReadTokens;
-  }
-  return usage;
+  return splitCachedInput(usage, raw.prompt_tokens_details?.cached_tokens);
 }

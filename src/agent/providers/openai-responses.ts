@@ -25,7 +25,7 @@ import {
   type Usage,
 } from '../types.js';
 import { classifyError, withoutKey } from './errors.js';
-import { createOpenAIClient, isOfficialOpenAI } from './openai-shared.js';
+import { createOpenAIClient, isOfficialOpenAI, splitCachedInput } from './openai-shared.js';
 import { responsesOptionParams } from './request-options.js';
 import { sseBatches } from './sse-body.js';
 import { createTransport, type TransportState } from './transport.js';
@@ -377,16 +377,5 @@ function toUsage(raw: ResponseUsage): Usage {
   const usage: Usage = { inputTokens: raw.input_tokens ?? 0, outputTokens: raw.output_tokens ?? 0 };
   const reasoning = raw.output_tokens_details?.reasoning_tokens;
   if (typeof reasoning === 'number') usage.reasoningTokens = reasoning;
-  // input_tokens counts the cached ones too: split them off (see Usage).
-  const cached = raw.input_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') {
-    usage.cacheReadTokens = Math.min(cached, usage.inputTokens);
-    usage.inputTokens -= usage.cacheReadTokens;
-  }
-  const written = raw.input_tokens_details?.cache_write_tokens;
-  if (typeof written === 'number') {
-    usage.cacheWriteTokens = Math.min(written, usage.inputTokens);
-    usage.inputTokens -= usage.cacheWriteTokens;
-  }
-  return usage;
+  return splitCachedInput(usage, raw.input_tokens_details?.cached_tokens, raw.input_tokens_details?.cache_write_tokens);
 }

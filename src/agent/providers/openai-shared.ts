@@ -1,7 +1,7 @@
 // What both OpenAI adapters (Chat Completions and Responses) need from the SDK client.
 
 import OpenAI from 'openai';
-import type { ProviderConnection } from '../types.js';
+import type { ProviderConnection, Usage } from '../types.js';
 import { SDK_TIMEOUT_MS, type Transport } from './transport.js';
 
 /** Local servers (Ollama, llama.cpp, LM Studio) take any key but the SDK insists on one. */
@@ -32,4 +32,20 @@ export function isOfficialOpenAI(connection: ProviderConnection): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * OpenAI counts cached tokens inside its input figure; hermes' Usage keeps them apart (as
+ * Anthropic reports them), so the input is split here.
+ */
+export function splitCachedInput(usage: Usage, read: unknown, written?: unknown): Usage {
+  if (typeof read === 'number') {
+    usage.cacheReadTokens = Math.min(read, usage.inputTokens);
+    usage.inputTokens -= usage.cacheReadTokens;
+  }
+  if (typeof written === 'number') {
+    usage.cacheWriteTokens = Math.min(written, usage.inputTokens);
+    usage.inputTokens -= usage.cacheWriteTokens;
+  }
+  return usage;
 }
