@@ -13,6 +13,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isHttpURL, isPlainObject } from './config-checks.js';
+import { validateGatewayConfig, type GatewayFileConfig } from './gateway-config.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -54,6 +56,8 @@ export interface FileConfig {
   openai?: ProviderFileConfig;
   anthropic?: ProviderFileConfig;
   'openai-responses'?: ProviderFileConfig;
+  /** The chat gateways (hermes gateway telegram). */
+  gateway?: GatewayFileConfig;
 }
 
 /** The flags that take part in configuration (a subset of the CLI's flags). */
@@ -89,6 +93,8 @@ export interface ResolvedConfig {
   configPath: string;
   /** The folder for config, sessions and history. */
   home: string;
+  /** The file's gateway section (checked; the gateway command adds environment and flags). */
+  gateway: GatewayFileConfig;
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -217,6 +223,7 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     }
     out[provider] = sub;
   }
+  if (data.gateway !== undefined) out.gateway = validateGatewayConfig(data.gateway, bad);
   return out;
 }
 
@@ -283,6 +290,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     secrets,
     configPath: file,
     home: hermesHome(env, cwd),
+    gateway: fromFile.gateway ?? {},
   };
 }
 
@@ -325,19 +333,6 @@ function isDefaultAddress(provider: ProviderId, baseURL: string | undefined): bo
 
 function isProvider(value: string): value is ProviderId {
   return (PROVIDERS as readonly string[]).includes(value);
-}
-
-function isHttpURL(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
