@@ -71,3 +71,108 @@ describe('hermes gateway telegram', () => {
     expect(run.llm.requests[1]!.body).not.toContain('talking among ourselves');
   });
 });
+
+/** The first frames of an answer, then silence: the answer is still streaming when the test acts. */
+function hangingAnswer(tokens: string[]) {
+  return { kind: 'stream' as const, chunks: chatTextFrames(tokens).slice(0, tokens.length + 1), hang: true };
+}
+
+describe('stopping answers', () => {
+  it('/stop closes the provider connection at once; the partial answer stays in the chat and in the session, marked interrupted', async () => {
+    const run = await gateway.start({ script: [hangingAnswer(['Partial', ' answer', ' that goes on and on'])] });
+    run.fake.pushPrivateMessage(OWNER, 'tell me a long story');
+    await until(() => (lastText(run.fake, OWNER) ?? '').startsWith('Partial answer that goes on and on'), 'the partial answer');
+    const request = run.llm.requests[0]!;
+    const pushed = performance.now();
+    run.fake.pushPrivateMessage(OWNER, '/stop');
+    const closedAt = await request.closed;
+    // The brief's bound is 100 ms from the gateway seeing /stop; measured here from the push,
+    // through a long poll's wake-up and grammY, on a shared machine: a generous margin.
+    expect(closedAt - pushed).toBeLessThan(1000);
+    await until(() => (lastText(run.fake, OWNER) ?? '').endsWith('⏹ stopped'), 'the stopped note');
+    expect(lastText(run.fake, OWNER)).toBe('Partial answer that goes on and on\n\n⏹ stopped');
+    await stopGateway(run);
+    const [file] = sessionFiles(run.hermesHome);
+    const assistant = sessionRecords(file!).filter((r) => r.type === 'message' && r.message.role === 'assistant');
+    expect(assistant.map((r) => [r.message.content, r.message.interrupted])).toEqual([['Partial answer that goes on and on', true]]);
+  });
+
+  it('SIGTERM mid-answer: the answer says it was stopped, the offset is confirmed, and after a restart no update is handled twice', async () => {
+    const script = (n: number) => (n === 1 ? hangingAnswer(['Half', ' of it']) : { kind: 'stream' as const, chunks: chatTextFrames(['Second', ' answer']) });
+    const first = await gateway.start({ script });
+    const update = first.fake.pushPrivateMessage(OWNER, 'first question');
+    await until(() => (lastText(first.fake, OWNER) ?? '').startsWith('Half of it'), 'the partial answer');
+    const result = await stopGateway(first);
+    expect(result.code).toBe(0);
+    expect(lastText(first.fake, OWNER)).toBe('Half of it\n\n⏹ stopped: the gateway is shutting down');
+    expect(first.fake.botMessages(OWNER)).toHaveLength(1);
+    expect(first.fake.updates.pending()).toEqual([]);
+    void update;
+
+    const second = await gateway.start({ script, reuseFake: first.fake, reuseLlm: first.llm, hermesHome: first.hermesHome });
+    second.fake.pushPrivateMessage(OWNER, 'second question');
+    await until(() => lastText(second.fake, OWNER) === 'Second answer', 'the second answer');
+    expect(second.llm.requests).toHaveLength(2);
+    // The same conversation goes on: the stopped exchange is in the second request's history.
+    expect(second.llm.requests[1]!.json.messages.map((m: any) => [m.role, m.content])).toEqual([
+      ['user', 'first question'],
+      ['assistant', 'Half of it'],
+      ['user', 'second question'],
+    ]);
+    expect(second.fake.botMessages(OWNER).map((m) => m.text)).toEqual(['Half of it\n\n⏹ stopped: the gateway is shutting down', 'Second answer']);
+    await stopGateway(second);
+    expect(sessionFiles(first.hermesHome)).toHaveLength(1);
+  });
+});
+
+describe('messages while an answer streams', () => {
+  it('are queued and answered next (gateway.busy: queue, the default)', async () => {
+    const run = await gateway.start({
+      script: (n) => ({ kind: 'stream', chunks: chatTextFrames(n === 1 ? ['One', ' two', ' three', ' four', ' five'] : ['Next']), delayMs: n === 1 ? 150 : 0 }),
+    });
+    run.fake.pushPrivateMessage(OWNER, 'count');
+    await until(() => run.llm.requests.length === 1 && lastText(run.fake, OWNER) !== undefined, 'the first answer begins');
+    run.fake.pushPrivateMessage(OWNER, 'and then?');
+    await until(() => run.fake.botMessages(OWNER).length === 2 && lastText(run.fake, OWNER) === 'Next', 'the queued answer');
+    expect(run.fake.botMessages(OWNER).map((m) => m.text)).toEqual(['One two three four five', 'Next']);
+    const [firstReq, secondReq] = run.llm.requests;
+    expect(await Promise.race([firstReq!.closed, Promise.resolve(-1)])).not.toBe(-1);
+    expect(secondReq!.json.messages.map((m: any) => m.content)).toEqual(['count', 'One two three four five', 'and then?']);
+  });
+
+  it('stop the running answer with gateway.busy: interrupt', async () => {
+    const run = await gateway.start({
+      gateway: { busy: 'interrupt' },
+      script: (n) => (n === 1 ? hangingAnswer(['Going', ' on']) : { kind: 'stream', chunks: chatTextFrames(['Fresh']) }),
+    });
+    run.fake.pushPrivateMessage(OWNER, 'first');
+    await until(() => (lastText(run.fake, OWNER) ?? '').startsWith('Going on'), 'the first answer');
+    run.fake.pushPrivateMessage(OWNER, 'actually, this');
+    await until(() => lastText(run.fake, OWNER) === 'Fresh', 'the second answer');
+    expect(run.fake.botMessages(OWNER).map((m) => m.text)).toEqual(['Going on\n\n⏹ stopped: a new message came in', 'Fresh']);
+  });
+});
+
+describe('updates across a crash', () => {
+  it('an update delivered again after a crash (its offset never confirmed) is not answered twice', async () => {
+    const script = (n: number) => ({ kind: 'stream' as const, chunks: chatTextFrames([`answer ${n}`]) });
+    const first = await gateway.start({ script });
+    // The poll after the one that delivers the message fails (grammY waits 3 s to try again),
+    // so the update is still unconfirmed when the process dies.
+    await until(() => first.fake.updates.waiting === 1, 'a long poll');
+    first.fake.failNext('getUpdates', 'network');
+    first.fake.pushPrivateMessage(OWNER, 'question');
+    await until(() => lastText(first.fake, OWNER) === 'answer 1', 'the answer');
+    await until(() => first.fake.calls.some((c) => c.method === 'getUpdates' && c.status === 0), 'the failed poll');
+    first.hermes.child.kill('SIGKILL');
+    await first.hermes.result;
+    expect(first.fake.updates.pending()).toHaveLength(1);
+
+    const second = await gateway.start({ script, reuseFake: first.fake, reuseLlm: first.llm, hermesHome: first.hermesHome });
+    await until(() => first.fake.updates.pending().length === 0, 'the redelivery is confirmed');
+    second.fake.pushPrivateMessage(OWNER, 'another');
+    await until(() => lastText(second.fake, OWNER) === 'answer 2', 'the next answer');
+    expect(second.llm.requests.map((r) => r.json.messages.at(-1).content)).toEqual(['question', 'another']);
+    expect(second.fake.botMessages(OWNER).map((m) => m.text)).toEqual(['answer 1', 'answer 2']);
+  });
+});
