@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runHermes } from '../e2e/helpers.js';
 import { chatTextFrames } from '../support/wire/openai-chat.js';
 import { FRIEND, gatewayScope, lastText, OWNER, sessionFiles, sessionRecords, STRANGER, stopGateway, until } from './harness.js';
 
@@ -34,6 +35,15 @@ describe('hermes gateway telegram', () => {
       ['user', 'say hello'],
       ['assistant', ANSWER],
     ]);
+
+    // The same conversation opens in a terminal.
+    const { sessions } = JSON.parse(fs.readFileSync(`${run.hermesHome}/gateway/telegram.json`, 'utf8'));
+    const resumed = await runHermes(['-p', 'and more', '--resume', sessions[String(OWNER)], '--base-url', run.llm.baseURL, '-m', 'gpt-4o'], {
+      env: { HOME: run.cwd, HERMES_HOME: run.hermesHome },
+      cwd: run.cwd,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(run.llm.requests[1]!.json.messages.map((m: any) => m.content)).toEqual(['say hello', ANSWER, 'and more']);
   });
 
   it('refuses a user who is not on the allow list: one notice naming their id per hour, nothing reaches the model or a session', async () => {
@@ -174,5 +184,39 @@ describe('updates across a crash', () => {
     await until(() => lastText(second.fake, OWNER) === 'answer 2', 'the next answer');
     expect(second.llm.requests.map((r) => r.json.messages.at(-1).content)).toEqual(['question', 'another']);
     expect(second.fake.botMessages(OWNER).map((m) => m.text)).toEqual(['answer 1', 'answer 2']);
+  });
+});
+
+describe('chat commands and conversations', () => {
+  it('/help, /model, /usage and /new; a new session after /new; each forum topic its own session', async () => {
+    const run = await gateway.start({ script: (n) => ({ kind: 'stream', chunks: chatTextFrames([`reply ${n}`], { usage: true }) }) });
+    const say = async (text: string, expected: (t: string) => boolean) => {
+      run.fake.pushPrivateMessage(OWNER, text);
+      await until(() => expected(lastText(run.fake, OWNER) ?? ''), `the reply to ${text}`);
+      return lastText(run.fake, OWNER)!;
+    };
+    expect(await say('/help', (t) => t.includes('/new'))).toContain('/stop');
+    expect(await say('/model', (t) => t.startsWith('Model:'))).toContain('gpt-4o');
+    expect(await say('/model gpt-4.1', (t) => t.startsWith('Model switched'))).toContain('gpt-4.1');
+    await say('first', (t) => t === 'reply 1');
+    expect(run.llm.requests[0]!.json.model).toBe('gpt-4.1');
+    expect(await say('/usage', (t) => t.startsWith('This conversation'))).toMatch(/12 input and 1 output tokens in 1 request/);
+    expect(await say('/new', (t) => t.startsWith('New conversation'))).toMatch(/session `[0-9a-z-]+`/);
+    await say('second', (t) => t === 'reply 2');
+    expect(run.llm.requests[1]!.json.messages.map((m: any) => m.content)).toEqual(['second']);
+
+    const FORUM = -100123;
+    run.fake.groupChat(FORUM, 'supergroup', { forum: true });
+    run.fake.pushGroupMessage(FORUM, OWNER, 'in topic 3', { mention: true, threadId: 3 });
+    await until(() => run.fake.botMessages(FORUM).length === 1, 'the topic answer');
+    run.fake.pushGroupMessage(FORUM, OWNER, 'in topic 5', { mention: true, threadId: 5 });
+    await until(() => run.fake.botMessages(FORUM).length === 2, 'the other topic answer');
+    expect(run.fake.botMessages(FORUM).map((m) => m.threadId)).toEqual([3, 5]);
+    expect(run.llm.requests[3]!.json.messages.map((m: any) => m.content)).toEqual(['in topic 5']);
+    await stopGateway(run);
+    // Two sessions for the private chat (before and after /new), one per topic.
+    expect(sessionFiles(run.hermesHome)).toHaveLength(4);
+    const state = JSON.parse(fs.readFileSync(`${run.hermesHome}/gateway/telegram.json`, 'utf8'));
+    expect(Object.keys(state.sessions).sort()).toEqual([`${FORUM}:3`, `${FORUM}:5`, `${OWNER}`]);
   });
 });
