@@ -10,6 +10,7 @@
 //   BENCH_WIRES=openai,anthropic
 //   BENCH_VERBOSE=1         print every sample
 //   BENCH_SERVE=0           skip the hermes serve benchmark (bench/serve.mjs, BENCH_SERVE_* there)
+//   BENCH_GATEWAY=0         skip the gateway benchmark (bench/gateway.mjs, BENCH_GATEWAY_* there)
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -203,6 +204,12 @@ if (VERBOSE) {
 if (process.env.BENCH_SERVE !== '0') {
   const { runServeBench } = await import('./serve.mjs');
   failures.push(...(await runServeBench()));
+}
+
+// hermes gateway telegram, one chat and 20 at once (bench/gateway.mjs; BENCH_GATEWAY=0 skips it).
+if (process.env.BENCH_GATEWAY !== '0') {
+  const { runGatewayBench } = await import('./gateway.mjs');
+  failures.push(...(await runGatewayBench()));
 }
 
 if (failures.length > 0) {
