@@ -2,7 +2,8 @@
 
 import type { ChatRunner } from './chat-runner.js';
 
-export const CHAT_COMMANDS = ['new', 'stop', 'model', 'usage', 'help'] as const;
+// /start is what Telegram sends when someone opens the bot: it gets the help.
+export const CHAT_COMMANDS = ['new', 'stop', 'model', 'usage', 'help', 'start'] as const;
 export type ChatCommand = (typeof CHAT_COMMANDS)[number];
 
 export const CHAT_HELP = `I am hermes, an agent that answers here and can use tools in the folder the gateway runs in.
@@ -45,6 +46,7 @@ export async function runChatCommand(runner: ChatRunner, command: ChatCommand, a
       return `This conversation: ${usage.inputTokens} input and ${usage.outputTokens} output tokens in ${requestCount} request${requestCount === 1 ? '' : 's'} since the gateway started (session \`${conversation.sessionId}\`).`;
     }
     case 'help':
+    case 'start':
       return CHAT_HELP;
   }
 }

@@ -102,7 +102,8 @@ export class ChatRunner {
     const turn: Turn = { userId: message.userId, controller: new AbortController() };
     this.#turn = turn;
     const started = performance.now();
-    let answer: AnswerStream | undefined;
+    // Created before the first token, so the chat shows "typing…" while the model thinks.
+    let answer: AnswerStream | undefined = this.#options.startAnswer();
     let status: ToolStatus | undefined;
     let result: RunResult | undefined;
     let failure: string | undefined;
@@ -114,16 +115,17 @@ export class ChatRunner {
             break;
           case 'message':
             // The text before a tool call is its own message; what follows the tools starts a new one.
-            if (event.message.toolCalls.length > 0 && answer) {
-              await answer.finish();
+            if (event.message.toolCalls.length > 0) {
+              await answer?.finish();
               answer = undefined;
             }
             break;
-          case 'tool_started':
-            (status ??= new ToolStatus(transport, budget, (err) => this.#logFailure('tool status', err))).set(event.id, event.name, 'running');
-            break;
           case 'tool_finished':
             status?.set(event.id, event.name, event.isError ? (/^denied/.test(event.content) ? 'denied' : 'failed') : 'done');
+            answer ??= this.#options.startAnswer();
+            break;
+          case 'tool_started':
+            (status ??= new ToolStatus(transport, budget, (err) => this.#logFailure('tool status', err))).set(event.id, event.name, 'running');
             break;
           case 'error':
             failure = event.error.message;
@@ -146,11 +148,7 @@ export class ChatRunner {
           : result?.status === 'max_turns'
             ? '⚠️ stopped: too many tool rounds in one answer'
             : undefined;
-    if (answer) await answer.finish(note);
-    else if (note) {
-      const empty = this.#options.startAnswer();
-      await empty.finish(note);
-    }
+    await (answer ?? this.#options.startAnswer()).finish(note);
     const usage = result?.usage;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     this.#options.log(
