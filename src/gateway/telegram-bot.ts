@@ -8,6 +8,7 @@ import type { Message, UserFromGetMe } from 'grammy/types';
 import type { ResolvedConfig } from '../agent/config.js';
 import type { ToolChoices } from '../agent/tools/setup.js';
 import { redactSecrets } from '../stream/redact.js';
+import { sanitizeForTerminal } from '../stream/sanitize.js';
 import { AccessList, deniedNotice } from './access.js';
 import { startAnswer, createChatBudget } from './answer-stream.js';
 import { withinBudget } from './budgeted.js';
@@ -35,7 +36,8 @@ const SHUTDOWN_NOTE = `${STOPPED_NOTE}: the gateway is shutting down`;
 export async function runTelegramGateway(options: TelegramGatewayOptions): Promise<number> {
   const { config, settings, telegram } = options;
   const secrets = [...config.secrets, telegram.token];
-  const log = (line: string): void => void process.stderr.write(`hermes gateway: ${redactSecrets(line, secrets)}\n`);
+  // Log lines may quote a server's error message: no key, no token, no terminal controls.
+  const log = (line: string): void => void process.stderr.write(`hermes gateway: ${sanitizeForTerminal(redactSecrets(line, secrets))}\n`);
 
   const bot = new Bot(telegram.token, { client: { ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}), timeoutSeconds: 60 } });
   try {
