@@ -122,7 +122,8 @@ export class ChatRunner {
             break;
           case 'tool_finished':
             status?.set(event.id, event.name, event.isError ? (/^denied/.test(event.content) ? 'denied' : 'failed') : 'done');
-            answer ??= this.#options.startAnswer();
+            // The answer after the tools goes below their status message, never above it.
+            answer ??= afterwards(status?.settled() ?? Promise.resolve(), this.#options.startAnswer);
             break;
           case 'tool_started':
             (status ??= new ToolStatus(transport, budget, (err) => this.#logFailure('tool status', err))).set(event.id, event.name, 'running');
@@ -163,4 +164,24 @@ export class ChatRunner {
   #oneLine(text: string): string {
     return redactSecrets(text, this.#options.secrets).replace(/\s*\n\s*/g, ' ');
   }
+}
+
+/** An answer stream that starts once `ready` settles; text arriving before then waits for it. */
+function afterwards(ready: Promise<void>, start: () => AnswerStream): AnswerStream {
+  let stream: AnswerStream | undefined;
+  const early: string[] = [];
+  const started = ready.then(() => {
+    stream = start();
+    for (const delta of early.splice(0)) stream.push(delta);
+    return stream;
+  });
+  return {
+    push(delta) {
+      if (stream) stream.push(delta);
+      else early.push(delta);
+    },
+    async finish(note) {
+      await (await started).finish(note);
+    },
+  };
 }
