@@ -41,14 +41,14 @@ describe('tools in a chat', () => {
   it('asks for approval in the chat; only the asking user can press the buttons; Approve runs the tool', async () => {
     const run = await gateway.start({
       allowed: [OWNER, FRIEND],
-      script: toolThenText({ id: 'call_1', name: 'run_shell', arguments: JSON.stringify({ command: 'echo approved > out.txt' }) }, ['Done.']),
+      script: toolThenText({ id: 'call_1', name: 'run_shell', arguments: JSON.stringify({ command: 'echo "approved ${TELEGRAM_BOT_TOKEN:-without the token}" > out.txt' }) }, ['Done.']),
     });
     run.fake.groupChat(GROUP, 'supergroup');
     run.fake.pushGroupMessage(GROUP, OWNER, 'write the file', { mention: true });
     await until(() => question(run.fake.botMessages(GROUP)) !== undefined, 'the question');
     const asked = question(run.fake.botMessages(GROUP))!;
     expect(asked.text).toContain('run_shell');
-    expect(asked.text).toContain('echo approved > out.txt');
+    expect(asked.text).toContain('echo "approved ${TELEGRAM_BOT_TOKEN:-without the token}" > out.txt');
     const buttons = buttonsOf(asked);
     expect(buttons.map((b) => b.text)).toEqual(['Approve', 'Always for this chat', 'Deny']);
 
@@ -61,7 +61,8 @@ describe('tools in a chat', () => {
     const ownerPress = run.fake.pushCallbackQuery(OWNER, GROUP, asked.messageId, buttons[0]!.callback_data);
     await until(() => lastText(run.fake, GROUP) === 'Done.', 'the answer after the tool');
     expect(run.fake.callbackAnswer(ownerPress)!.text).toBe('Approved');
-    expect(fs.readFileSync(path.join(run.cwd, 'out.txt'), 'utf8')).toBe('approved\n');
+    // The bot token is not in the commands' environment.
+    expect(fs.readFileSync(path.join(run.cwd, 'out.txt'), 'utf8')).toBe('approved without the token\n');
     // The buttons are gone once answered.
     expect(buttonsOf(run.fake.botMessages(GROUP).find((m) => m.messageId === asked.messageId))).toEqual([]);
     expect(run.fake.botMessages(GROUP).map((m) => m.text)).toContain('✅ `run_shell` done');

@@ -18,8 +18,8 @@ export interface RunShellOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Keys hermes itself holds; a command's output goes to the model and the session file. */
-const HERMES_SECRETS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
+/** Keys hermes itself holds (the gateway's bot token too); a command's output goes to the model, the session file and a chat. */
+const HERMES_SECRETS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'TELEGRAM_BOT_TOKEN'];
 
 export function shellEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const copy = { ...env };
