@@ -9,8 +9,7 @@ import { withinBudget } from './budgeted.js';
 import type { ChatQuestion } from './chat-approval.js';
 import type { ChatBudget } from './chat-transport.js';
 import { translate } from './telegram-errors.js';
-import { toTelegram } from './interim-format.js';
-import type { TelegramPlace } from './telegram-transport.js';
+import { telegramText, type TelegramPlace } from './telegram-transport.js';
 
 interface Pending {
   userId: number;
@@ -51,7 +50,7 @@ export class TelegramButtons {
       if (attachment) {
         await call(() => this.#api.sendDocument(place.chatId, new InputFile(Buffer.from(attachment.content, 'utf8'), attachment.fileName), thread));
       }
-      const { text, entities } = toTelegram(question.markdown);
+      const { text, entities } = telegramText(question.markdown);
       const keyboard = [question.choices.map((choice) => ({ text: choice.label, callback_data: `${nonce}:${choice.id}` }))];
       const sent = await call(() =>
         this.#api.sendMessage(place.chatId, text, { ...(entities.length > 0 ? { entities } : {}), reply_markup: { inline_keyboard: keyboard }, ...thread }),

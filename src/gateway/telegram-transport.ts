@@ -7,9 +7,15 @@ import type { Api } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
 import type { ChatTransport, MessageRef } from './chat-transport.js';
 import { isEntityParseError, isNotModified, translate } from './telegram-errors.js';
-import { splitHead, toTelegram } from './interim-format.js';
+import { renderTelegram, splitHead, TELEGRAM_MAX_TEXT } from './telegram-format.js';
 
-export const TELEGRAM_MAX_LENGTH = 4096;
+export const TELEGRAM_MAX_LENGTH = TELEGRAM_MAX_TEXT;
+
+/** Markdown as the Bot API takes it: text and grammY's MessageEntity (the same JSON as TelegramEntity). */
+export function telegramText(markdown: string): { text: string; entities: MessageEntity[] } {
+  const { text, entities } = renderTelegram(markdown);
+  return { text, entities: entities as MessageEntity[] };
+}
 
 export interface TelegramPlace {
   chatId: number;
@@ -66,7 +72,7 @@ export class TelegramTransport implements ChatTransport {
 
   /** Sends with entities; on "can't parse entities" once more as plain text. Errors are the contract's. */
   async #withEntities<T>(markdown: string, method: 'send' | 'edit' | 'draft', call: (text: string, entities: MessageEntity[] | undefined) => Promise<T>): Promise<T> {
-    const { text, entities } = toTelegram(markdown);
+    const { text, entities } = telegramText(markdown);
     try {
       return await call(text, entities.length > 0 ? entities : undefined);
     } catch (err) {

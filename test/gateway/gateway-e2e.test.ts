@@ -201,7 +201,7 @@ describe('chat commands and conversations', () => {
     await say('first', (t) => t === 'reply 1');
     expect(run.llm.requests[0]!.json.model).toBe('gpt-4.1');
     expect(await say('/usage', (t) => t.startsWith('This conversation'))).toMatch(/12 input and 1 output tokens in 1 request/);
-    expect(await say('/new', (t) => t.startsWith('New conversation'))).toMatch(/session `[0-9a-z-]+`/);
+    expect(await say('/new', (t) => t.startsWith('New conversation'))).toMatch(/session [0-9a-z]+\)/);
     await say('second', (t) => t === 'reply 2');
     expect(run.llm.requests[1]!.json.messages.map((m: any) => m.content)).toEqual(['second']);
 

@@ -33,7 +33,7 @@ describe('tools in a chat', () => {
     run.fake.pushPrivateMessage(OWNER, 'what is here?');
     await until(() => lastText(run.fake, OWNER) === 'There is one file.', 'the final answer');
     const texts = run.fake.botMessages(OWNER).map((m) => m.text);
-    expect(texts).toEqual(['Let me look.', '✅ `list_directory` done', 'There is one file.']);
+    expect(texts).toEqual(['Let me look.', '✅ list_directory done', 'There is one file.']);
     for (const call of run.fake.calls) expect(JSON.stringify(call.params)).not.toMatch(/secret|thoughts|\{\\?"path/);
     expect(run.llm.requests[1]!.body).toContain('notes.txt');
   });
@@ -65,7 +65,7 @@ describe('tools in a chat', () => {
     expect(fs.readFileSync(path.join(run.cwd, 'out.txt'), 'utf8')).toBe('approved without the token\n');
     // The buttons are gone once answered.
     expect(buttonsOf(run.fake.botMessages(GROUP).find((m) => m.messageId === asked.messageId))).toEqual([]);
-    expect(run.fake.botMessages(GROUP).map((m) => m.text)).toContain('✅ `run_shell` done');
+    expect(run.fake.botMessages(GROUP).map((m) => m.text)).toContain('✅ run_shell done');
   });
 
   it('no decision within the approval timeout denies the call', async () => {
@@ -79,7 +79,7 @@ describe('tools in a chat', () => {
     const toolResult = run.llm.requests[1]!.json.messages.find((m: any) => m.role === 'tool');
     expect(toolResult.content).toMatch(/denied.*nobody answered within/);
     expect(buttonsOf(question(run.fake.botMessages(OWNER)))).toEqual([]);
-    expect(run.fake.botMessages(OWNER).map((m) => m.text)).toContain('🚫 `run_shell` denied');
+    expect(run.fake.botMessages(OWNER).map((m) => m.text)).toContain('🚫 run_shell denied');
   });
 
   it('refuses a dangerous command without asking unless gateway.allowDangerous is set', async () => {

@@ -43,6 +43,20 @@ describe('TelegramTransport', () => {
     expect(edits[1]!.response.description).toMatch(/message is not modified/);
   });
 
+  it('sends markdown as entities with no parse_mode; on "can\'t parse entities" once more as plain text', async () => {
+    const { fake, transport } = await transportFor(USER);
+    await transport.send('**bold** and `code`');
+    expect(fake.callsTo(USER, 'sendMessage')[0]!.params).toMatchObject({ text: 'bold and code', entities: [{ type: 'bold', offset: 0, length: 4 }, { type: 'code', offset: 9, length: 4 }] });
+    expect(fake.callsTo(USER, 'sendMessage')[0]!.params.parse_mode).toBeUndefined();
+    fake.failNext('sendMessage', { error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag at byte offset 0" });
+    await transport.send('**again**');
+    const [failed, plain] = fake.callsTo(USER, 'sendMessage').slice(1);
+    expect(failed!.status).toBe(400);
+    expect(plain!.params.text).toBe('again');
+    expect(plain!.params.entities).toBeUndefined();
+    expect(fake.chatTranscript(USER, '|')).toBe('bold and code|again');
+  });
+
   it('a 429 becomes RateLimitedError with retry_after in milliseconds', async () => {
     const { fake, transport } = await transportFor(USER);
     fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } });
