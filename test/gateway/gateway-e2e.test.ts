@@ -93,12 +93,15 @@ describe('stopping answers', () => {
     run.fake.pushPrivateMessage(OWNER, 'tell me a long story');
     await until(() => (lastText(run.fake, OWNER) ?? '').startsWith('Partial answer that goes on and on'), 'the partial answer');
     const request = run.llm.requests[0]!;
-    const pushed = performance.now();
+    // When the fake handed /stop to the gateway (its long poll answered with it).
+    const delivered = run.fake
+      .waitForCall('getUpdates', (c) => (c.response.result ?? []).some((u: any) => u.message?.text === '/stop'))
+      .then(() => performance.now());
     run.fake.pushPrivateMessage(OWNER, '/stop');
     const closedAt = await request.closed;
-    // The brief's bound is 100 ms from the gateway seeing /stop; measured here from the push,
-    // through a long poll's wake-up and grammY, on a shared machine: a generous margin.
-    expect(closedAt - pushed).toBeLessThan(1000);
+    // The bound is 100 ms; on a shared, loaded machine it is checked with a generous margin.
+    const latency = closedAt - (await delivered);
+    expect(latency).toBeLessThan(500);
     await until(() => (lastText(run.fake, OWNER) ?? '').endsWith('⏹ stopped'), 'the stopped note');
     expect(lastText(run.fake, OWNER)).toBe('Partial answer that goes on and on\n\n⏹ stopped');
     await stopGateway(run);
