@@ -1,37 +1,9 @@
-// INTERIM: a minimal stream consumer and chat budget, until the real ones (stream-consumer.ts,
-// chat-budget.ts from branch gwformat) land. Same contract (chat-transport.ts).
+// INTERIM: a minimal stream consumer, until the real one (stream-consumer.ts from branch
+// gwformat) lands. Same contract (chat-transport.ts).
 
 import { MessageGoneError, RateLimitedError, type ChatBudget, type ChatTransport, type MessageRef } from './chat-transport.js';
 import type { AnswerStream } from './chat-runner.js';
 import type { GatewaySettings } from './settings.js';
-
-export function createChatBudget(kind: 'private' | 'group'): ChatBudget {
-  const perMinute = kind === 'private' ? 60 : 20;
-  const calls: number[] = [];
-  let pausedUntil = 0;
-  const can = (now: number): boolean => {
-    while (calls.length > 0 && now - calls[0]! >= 60_000) calls.shift();
-    const last = calls[calls.length - 1];
-    return now >= pausedUntil && calls.length < perMinute && (last === undefined || now - last >= 1000);
-  };
-  return {
-    tryTake() {
-      const now = Date.now();
-      if (!can(now)) return false;
-      calls.push(now);
-      return true;
-    },
-    async take(signal) {
-      while (!this.tryTake()) {
-        if (signal?.aborted) throw new Error('aborted');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    pause(ms) {
-      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
-    },
-  };
-}
 
 export function startAnswer(transport: ChatTransport, budget: ChatBudget, settings: GatewaySettings): AnswerStream {
   let text = '';

@@ -10,8 +10,9 @@ import type { ToolChoices } from '../agent/tools/setup.js';
 import { redactSecrets } from '../stream/redact.js';
 import { sanitizeForTerminal } from '../stream/sanitize.js';
 import { AccessList, deniedNotice } from './access.js';
-import { startAnswer, createChatBudget } from './answer-stream.js';
+import { startAnswer } from './answer-stream.js';
 import { withinBudget } from './budgeted.js';
+import { ChatBudget } from './chat-budget.js';
 import { isChatCommand, runChatCommand } from './chat-commands.js';
 import { ChatHub, type ChatPlace } from './chat-hub.js';
 import { STOPPED_NOTE } from './chat-runner.js';
@@ -69,7 +70,7 @@ export async function runTelegramGateway(options: TelegramGatewayOptions): Promi
     const key = where.threadId === undefined ? `${where.chatId}` : `${where.chatId}:${where.threadId}`;
     let place = places.get(key);
     if (!place) {
-      const budget = createChatBudget(message.chat.type === 'private' ? 'private' : 'group');
+      const budget = ChatBudget.forChat(message.chat.type === 'private' ? 'private' : 'group');
       const transport = new TelegramTransport(bot.api, where);
       place = {
         key,
