@@ -40,7 +40,7 @@ export function startAnswer(transport: ChatTransport, budget: ChatBudget, settin
       timer ??= setInterval(tick, settings.editIntervalMs);
       if (!ref && text.length >= 20) tick();
     },
-    async finish(note) {
+    async finish({ note } = {}) {
       if (timer) clearInterval(timer);
       await busy;
       const body = note ? (text ? `${text}\n\n${note}` : note) : text;

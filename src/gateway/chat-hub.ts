@@ -19,6 +19,8 @@ export interface ChatPlace {
   label: string;
   transport: ChatTransport;
   budget: ChatBudget;
+  /** How answers stream here: edits, or the platform's native drafts. */
+  mode: 'edit' | 'draft';
   askInChat: AskInChat;
 }
 
@@ -29,7 +31,7 @@ export interface ChatHubOptions {
   state: GatewayState;
   /** Everything to cut from logs and sessions: API keys and the bot token. */
   secrets: readonly string[];
-  startAnswer: (transport: ChatTransport, budget: ChatBudget) => AnswerStream;
+  startAnswer: (place: ChatPlace) => AnswerStream;
   log: (line: string) => void;
   cwd?: string;
 }
@@ -77,7 +79,7 @@ export class ChatHub {
       budget: place.budget,
       settings,
       conversation,
-      startAnswer: () => this.#options.startAnswer(place.transport, place.budget),
+      startAnswer: () => this.#options.startAnswer(place),
       secrets,
       log,
     });

@@ -15,11 +15,11 @@ export interface IncomingMessage {
   text: string;
 }
 
-/** One streamed answer message (the stream consumer): text in, the chat's final text exactly once. */
+/** One streamed answer (the stream consumer's side the runner uses): text in, the final text exactly once. */
 export interface AnswerStream {
   push(delta: string): void;
-  /** Delivers the final text (plus an optional note on its own line, e.g. "stopped"). */
-  finish(note?: string): Promise<void>;
+  /** Delivers the final text (plus an optional note, e.g. that it was stopped). */
+  finish(options?: { note?: string }): Promise<unknown>;
 }
 
 export interface ChatRunnerOptions {
@@ -149,7 +149,7 @@ export class ChatRunner {
           : result?.status === 'max_turns'
             ? '⚠️ stopped: too many tool rounds in one answer'
             : undefined;
-    await (answer ?? this.#options.startAnswer()).finish(note);
+    await (answer ?? this.#options.startAnswer()).finish({ note });
     const usage = result?.usage;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     this.#options.log(
@@ -180,8 +180,8 @@ function afterwards(ready: Promise<void>, start: () => AnswerStream): AnswerStre
       if (stream) stream.push(delta);
       else early.push(delta);
     },
-    async finish(note) {
-      await (await started).finish(note);
+    async finish(options) {
+      return (await started).finish(options);
     },
   };
 }

@@ -61,7 +61,7 @@ export async function runTelegramGateway(options: TelegramGatewayOptions): Promi
     tools: options.tools,
     state,
     secrets,
-    startAnswer: (transport, budget) => startAnswer(transport, budget, settings),
+    startAnswer: (place) => startAnswer(place.transport, place.budget, settings),
     log,
   });
   const places = new Map<string, ChatPlace>();
@@ -70,13 +70,16 @@ export async function runTelegramGateway(options: TelegramGatewayOptions): Promi
     const key = where.threadId === undefined ? `${where.chatId}` : `${where.chatId}:${where.threadId}`;
     let place = places.get(key);
     if (!place) {
-      const budget = ChatBudget.forChat(message.chat.type === 'private' ? 'private' : 'group');
+      const isPrivate = message.chat.type === 'private';
+      const budget = ChatBudget.forChat(isPrivate ? 'private' : 'group');
       const transport = new TelegramTransport(bot.api, where);
       place = {
         key,
         label: `chat ${where.chatId}${where.threadId === undefined ? '' : ` topic ${where.threadId}`}`,
         transport,
         budget,
+        // Drafts exist in private chats only; 'draft' elsewhere tries them and falls back to edits.
+        mode: settings.transport === 'draft' || (settings.transport === 'auto' && isPrivate) ? 'draft' : 'edit',
         askInChat: (question, signal) => buttons.ask(where, budget, question, signal),
       };
       places.set(key, place);
