@@ -138,6 +138,22 @@ describe('stopping answers', () => {
   });
 });
 
+describe('failures', () => {
+  it('a stream that breaks mid-answer: the partial text stays, one warning line says what happened, the gateway goes on', async () => {
+    const run = await gateway.start({
+      script: (n) =>
+        n === 1 ? { kind: 'stream', chunks: chatTextFrames(['Begun', ' and']).slice(0, 3), drop: true } : { kind: 'stream', chunks: chatTextFrames(['Fine', ' now']) },
+    });
+    run.fake.pushPrivateMessage(OWNER, 'first');
+    await until(() => (lastText(run.fake, OWNER) ?? '').includes('⚠️'), 'the warning');
+    expect(lastText(run.fake, OWNER)).toMatch(/^Begun and\n\n⚠️ \S/);
+    run.fake.pushPrivateMessage(OWNER, 'again');
+    await until(() => lastText(run.fake, OWNER) === 'Fine now', 'the next answer');
+    const result = await stopGateway(run);
+    expect(result.stderr).toMatch(/chat 4242 user 4242: error in/);
+  });
+});
+
 describe('messages while an answer streams', () => {
   it('are queued and answered next (gateway.busy: queue, the default)', async () => {
     const run = await gateway.start({
