@@ -7,10 +7,11 @@ import { SessionStore, sessionsDir } from '../agent/session/store.js';
 import { setUpTools, type ToolChoices } from '../agent/tools/setup.js';
 import { chatApprover, type AskInChat } from './chat-approval.js';
 import { ChatConversation } from './chat-conversation.js';
-import { ChatRunner, type AnswerStream } from './chat-runner.js';
+import { ChatRunner } from './chat-runner.js';
 import type { ChatBudget, ChatTransport } from './chat-transport.js';
 import type { GatewayState } from './gateway-state.js';
 import type { GatewaySettings } from './settings.js';
+import { StreamConsumer } from './stream-consumer.js';
 
 export interface ChatPlace {
   /** Stable across restarts: the session index is keyed by it. */
@@ -31,7 +32,6 @@ export interface ChatHubOptions {
   state: GatewayState;
   /** Everything to cut from logs and sessions: API keys and the bot token. */
   secrets: readonly string[];
-  startAnswer: (place: ChatPlace) => AnswerStream;
   log: (line: string) => void;
   cwd?: string;
 }
@@ -79,7 +79,15 @@ export class ChatHub {
       budget: place.budget,
       settings,
       conversation,
-      startAnswer: () => this.#options.startAnswer(place),
+      startAnswer: () =>
+        new StreamConsumer({
+          transport: place.transport,
+          budget: place.budget,
+          mode: place.mode,
+          editIntervalMs: settings.editIntervalMs,
+          cursor: settings.cursor,
+          onError: (err) => log(`${place.label}: an interim update failed: ${err instanceof Error ? err.message : String(err)}`),
+        }),
       secrets,
       log,
     });

@@ -10,7 +10,6 @@ import type { ToolChoices } from '../agent/tools/setup.js';
 import { redactSecrets } from '../stream/redact.js';
 import { sanitizeForTerminal } from '../stream/sanitize.js';
 import { AccessList, deniedNotice } from './access.js';
-import { startAnswer } from './answer-stream.js';
 import { withinBudget } from './budgeted.js';
 import { ChatBudget } from './chat-budget.js';
 import { isChatCommand, runChatCommand } from './chat-commands.js';
@@ -61,7 +60,6 @@ export async function runTelegramGateway(options: TelegramGatewayOptions): Promi
     tools: options.tools,
     state,
     secrets,
-    startAnswer: (place) => startAnswer(place.transport, place.budget, settings),
     log,
   });
   const places = new Map<string, ChatPlace>();
