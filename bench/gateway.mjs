@@ -32,10 +32,10 @@ function positiveInt(value, fallback) {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-/** The fake Bot API is TypeScript (the tests' own); bundle it once for node. */
-async function loadFakeBotApi() {
-  const outfile = join(scratchDir('fake-bot-api'), 'fake-bot-api.mjs');
-  await build({ entryPoints: [join(ROOT, 'test/support/telegram/fake-bot-api.ts')], bundle: true, format: 'esm', platform: 'node', outfile, logLevel: 'warning' });
+/** TypeScript the bench needs (the tests' fake Bot API, the gateway's renderer), bundled for node. */
+async function loadTypeScript(file) {
+  const outfile = join(scratchDir('bundle'), 'module.mjs');
+  await build({ entryPoints: [join(ROOT, file)], bundle: true, format: 'esm', platform: 'node', outfile, logLevel: 'warning' });
   return import(pathToFileURL(outfile).href);
 }
 
@@ -79,11 +79,6 @@ async function startPacedModel(tokens, rate) {
       return new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-/** What a reader sees of markdown once Telegram renders it (markers gone, whitespace as one). */
-function visible(text) {
-  return text.replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim();
 }
 
 function startGateway(fake, model, users, home) {
@@ -133,6 +128,7 @@ function callRates(calls) {
   return { peak, average: times.length / Math.max(1, span) };
 }
 
+/** `expected`: the answer as the chat shows it (rendered; split messages read as one). */
 async function scenario(FakeBotApi, model, chats, expected) {
   const fake = await FakeBotApi.startFakeBotApi();
   const users = Array.from({ length: chats }, (_, i) => 5000 + i);
@@ -141,7 +137,7 @@ async function scenario(FakeBotApi, model, chats, expected) {
   try {
     await gateway.ready;
     for (const user of users) fake.pushPrivateMessage(user, `bench chat ${user}`);
-    const done = (user) => visible(fake.chatTranscript(user, ' ')) === visible(expected);
+    const done = (user) => fake.chatTranscript(user) === expected;
     const deadline = performance.now() + 5 * 60_000;
     while (!users.every(done) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const firstVisible = [];
@@ -172,18 +168,20 @@ export async function runGatewayBench() {
   const chats = positiveInt(process.env.BENCH_GATEWAY_CHATS, 20);
   const tokens = benchTokens(count);
   const expected = tokens.join('');
-  const FakeBotApi = await loadFakeBotApi();
+  const FakeBotApi = await loadTypeScript('test/support/telegram/fake-bot-api.ts');
+  const { renderTelegram } = await loadTypeScript('src/gateway/telegram-format.ts');
+  const shown = renderTelegram(expected).text;
   const model = await startPacedModel(tokens, rate);
   const failures = [];
   try {
     process.stderr.write(`  running gateway: ${count} tokens at ${rate}/s to 1 chat (and hermes -p on the same stream)…\n`);
     const [one, oneShot] = await Promise.all([
-      scenario(FakeBotApi, model, 1, expected),
+      scenario(FakeBotApi, model, 1, shown),
       runNode([HERMES, '-p', 'one-shot', '--base-url', model.baseURL, '-m', 'gpt-4o'], { env: cleanEnv({ HERMES_HOME: scratchDir('one-shot'), OPENAI_BASE_URL: model.baseURL }) }),
     ]);
     if (oneShot.code !== 0 || oneShot.stdout.toString('utf8') !== expected) failures.push('hermes -p did not print the whole answer');
     process.stderr.write(`  running gateway: ${chats} chats at once…\n`);
-    const many = await scenario(FakeBotApi, model, chats, expected);
+    const many = await scenario(FakeBotApi, model, chats, shown);
     failures.push(...one.failures, ...many.failures);
 
     const verdict = (ok) => (ok ? 'PASS' : 'MISS');

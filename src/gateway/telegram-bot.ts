@@ -84,6 +84,11 @@ export async function runTelegramGateway(options: TelegramGatewayOptions): Promi
     }
     return place;
   };
+  const order = new Map<string, Promise<void>>();
+  const failed = (key: string) => (err: unknown) => log(`chat ${key}: ${describeFailure(err, telegram.token)}`);
+  const inOrder = (key: string, task: () => Promise<void>): void => {
+    order.set(key, (order.get(key) ?? Promise.resolve()).then(task).catch(failed(key)));
+  };
   const reply = async (place: ChatPlace, markdown: string): Promise<void> => {
     await withinBudget(place.budget, () => place.transport.send(markdown)).catch((err: unknown) => log(`${place.label}: reply failed: ${describeFailure(err, telegram.token)}`));
   };
@@ -108,19 +113,23 @@ export async function runTelegramGateway(options: TelegramGatewayOptions): Promi
     const place = placeFor(message);
     if (!access.allows(from.id)) {
       log(`${place.label} user ${from.id}: not on the allow list`);
-      if (access.shouldNotify(from.id)) await reply(place, deniedNotice(from.id));
+      if (access.shouldNotify(from.id)) void reply(place, deniedNotice(from.id));
       return;
     }
     const runner = hub.runner(place);
     const command = parseCommand(addressed, me.username);
     if (command === 'other-bot') return;
-    if (command) {
-      const text = isChatCommand(command.name) ? await runChatCommand(runner, command.name, command.argument) : `Unknown command /${command.name}. /help lists them.`;
+    const handle = async (): Promise<void> => {
+      if (!command) return runner.receive({ userId: from.id, text: addressed });
       log(`${place.label} user ${from.id}: /${command.name}`);
+      const text = isChatCommand(command.name) ? await runChatCommand(runner, command.name, command.argument) : `Unknown command /${command.name}. /help lists them.`;
       if (text !== undefined) await reply(place, text);
-      return;
-    }
-    runner.receive({ userId: from.id, text: addressed });
+    };
+    // Updates are handled one at a time: nothing here may wait (for a budget, for a stopped
+    // answer), or one chat would hold up every other. A chat's own messages keep their order;
+    // /stop acts at once (it stops the answer before its first await).
+    if (command?.name === 'stop') void handle().catch(failed(place.key));
+    else inOrder(place.key, handle);
   });
 
   process.stdout.write(`hermes gateway: @${me.username}, ${access.size} allowed user${access.size === 1 ? '' : 's'}\n`);

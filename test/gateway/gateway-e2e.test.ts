@@ -138,6 +138,21 @@ describe('stopping answers', () => {
   });
 });
 
+describe('chats do not hold each other up', () => {
+  it('a reply waiting out one chat\'s retry_after does not delay another chat', async () => {
+    const run = await gateway.start({ allowed: [OWNER, FRIEND], script: [{ kind: 'stream', chunks: chatTextFrames(['hello']) }] });
+    run.fake.privateChat(OWNER);
+    run.fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 4', parameters: { retry_after: 4 } }, OWNER);
+    run.fake.pushPrivateMessage(OWNER, '/help');
+    await until(() => run.fake.callsTo(OWNER, 'sendMessage').some((c) => c.status === 429), 'the 429');
+    run.fake.pushPrivateMessage(FRIEND, 'hi');
+    await until(() => lastText(run.fake, FRIEND) === 'hello', 'the other chat is answered');
+    // The first chat's reply is still waiting for its retry_after.
+    expect(run.fake.botMessages(OWNER)).toEqual([]);
+    await until(() => (lastText(run.fake, OWNER) ?? '').includes('/new'), 'the help, after the wait');
+  });
+});
+
 describe('failures', () => {
   it('a stream that breaks mid-answer: the partial text stays, one warning line says what happened, the gateway goes on', async () => {
     const run = await gateway.start({
