@@ -10,16 +10,13 @@ import { sanitizeForTerminal } from '../stream/sanitize.js';
 /** Longest message text Telegram takes, in UTF-16 code units after entities. */
 export const TELEGRAM_MAX_TEXT = 4096;
 
-export type TelegramEntityType = 'bold' | 'italic' | 'code' | 'pre' | 'text_link' | 'blockquote' | 'strikethrough';
+export type TelegramEntityType = TelegramEntity['type'];
 
-/** Telegram's MessageEntity, for the types hermes produces. */
-export interface TelegramEntity {
-  type: TelegramEntityType;
-  offset: number;
-  length: number;
-  language?: string;
-  url?: string;
-}
+/** Telegram's MessageEntity, for the types hermes produces (assignable to grammY's). */
+export type TelegramEntity =
+  | { type: 'bold' | 'italic' | 'code' | 'blockquote' | 'strikethrough'; offset: number; length: number }
+  | { type: 'pre'; offset: number; length: number; language?: string }
+  | { type: 'text_link'; offset: number; length: number; url: string };
 
 export interface TelegramText {
   text: string;
@@ -46,7 +43,7 @@ class Builder {
 
   close(type: TelegramEntityType, offset: number, extra: { language?: string; url?: string } = {}): void {
     const length = this.text.length - offset;
-    if (length > 0) this.entities.push({ type, offset, length, ...extra });
+    if (length > 0) this.entities.push({ type, offset, length, ...extra } as TelegramEntity);
   }
 }
 
