@@ -12,6 +12,22 @@ export const TASK = /^\[([ xX])\][ \t]+(.*)$/;
 export const PUNCTUATION = /[!-/:-@[-`{-~]/;
 const WORD = /[\p{L}\p{N}]/u;
 
+/**
+ * The code span opening at `at` (a run of backticks): its code and where it ends, or, when the
+ * run is never closed, just the run (which is then literal text).
+ */
+export function parseCodeSpan(text: string, at: number): { code?: string; end: number } {
+  let run = 1;
+  while (text[at + run] === '`') run++;
+  const fence = '`'.repeat(run);
+  let close = text.indexOf(fence, at + run);
+  while (close !== -1 && text[close + run] === '`') close = text.indexOf(fence, close + run + 1);
+  if (close === -1) return { end: at + run };
+  let code = text.slice(at + run, close);
+  if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') code = code.slice(1, -1);
+  return { code, end: close + run };
+}
+
 /** A [label](url) (optionally with a title) opening at `open`, or undefined. */
 export function parseLink(text: string, open: number): { label: string; url: string; end: number } | undefined {
   // the label: balanced brackets, no code span awareness needed for terminal display

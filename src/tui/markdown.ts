@@ -5,7 +5,7 @@
 // Input is already sanitised text; the output holds only SGR sequences from the theme.
 
 import { FenceTracker, type FenceOpening } from '../stream/markdown-split.js';
-import { BULLET, HEADING, ORDERED, parseEmphasis, parseLink, PUNCTUATION, QUOTE, RULE, TASK } from '../stream/markdown-syntax.js';
+import { BULLET, HEADING, ORDERED, parseCodeSpan, parseEmphasis, parseLink, PUNCTUATION, QUOTE, RULE, TASK } from '../stream/markdown-syntax.js';
 import { displayWidth } from './text-width.js';
 import type { Theme } from './theme.js';
 
@@ -316,20 +316,10 @@ export function renderInline(text: string, t: Theme): string {
       continue;
     }
     if (ch === '`') {
-      let run = 1;
-      while (text[i + run] === '`') run++;
-      const fence = '`'.repeat(run);
-      let close = text.indexOf(fence, i + run);
-      while (close !== -1 && text[close + run] === '`') close = text.indexOf(fence, close + run + 1);
-      if (close === -1) {
-        plain += fence;
-        i += run;
-        continue;
-      }
-      let code = text.slice(i + run, close);
-      if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') code = code.slice(1, -1);
-      emit(t.cyan(code));
-      i = close + run;
+      const span = parseCodeSpan(text, i);
+      if (span.code === undefined) plain += text.slice(i, span.end);
+      else emit(t.cyan(span.code));
+      i = span.end;
       continue;
     }
     if (ch === '<') {
