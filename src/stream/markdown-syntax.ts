@@ -1,5 +1,5 @@
-// Markdown syntax shared by the renderers (the terminal's styled lines, the gateway's message
-// entities): block line patterns and the inline spans (links, emphasis) as models write them.
+// Markdown syntax as models write it, for renderers below the front doors (the gateway's message
+// entities; the terminal's renderer can share it): block line patterns and inline spans.
 
 export const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 export const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
