@@ -75,6 +75,8 @@ export class StreamConsumer {
   private notBefore = 0;
   private busy: Promise<void> | undefined;
   private timer: unknown;
+  /** An interim update is already scheduled (it looks at the text when it fires). */
+  private timerPending = false;
   private typingTimer: unknown;
   private closed = false;
   private finishing: Promise<DeliveredMessage[]> | undefined;
@@ -112,7 +114,8 @@ export class StreamConsumer {
     if (this.closed || this.finishing || delta === '') return;
     this.body += delta;
     this.firstTokenAt ??= this.clock.now();
-    this.schedule();
+    // Once streaming, a pending update will see this text: no need to measure it per token.
+    if (!(this.started && this.timerPending)) this.schedule();
   }
 
   /**
@@ -164,12 +167,15 @@ export class StreamConsumer {
   private schedule(): void {
     if (this.closed || this.finishing || this.busy) return;
     this.clock.clearTimeout(this.timer);
+    this.timerPending = false;
     const due = this.nextDue();
     if (due === undefined) return;
+    this.timerPending = true;
     this.timer = this.clock.setTimeout(() => this.tick(), Math.max(0, due - this.clock.now()));
   }
 
   private tick(): void {
+    this.timerPending = false;
     if (this.closed || this.finishing || this.busy) return;
     const due = this.nextDue();
     if (due === undefined) return;
@@ -199,7 +205,7 @@ export class StreamConsumer {
     if (split) {
       // The message is full: finalise it with its head, the rest starts the next one.
       const live = this.live;
-      if (live) await this.callOrGone(live, () => transport.edit(live.ref, split.head));
+      if (live && split.head !== live.shown) await this.callOrGone(live, () => transport.edit(live.ref, split.head));
       if (this.live !== live) return; // it was gone: its rest is already in body
       const ref = live?.ref ?? (await transport.send(split.head));
       this.live = undefined;
@@ -289,16 +295,8 @@ export class StreamConsumer {
     await this.busy;
     if (note) this.body = this.body.trim() === '' ? note : `${closeOpenFence(this.body)}\n\n${note}`;
     const { transport } = this.o;
-    const live = this.live;
-    if (live && !this.editing) {
-      // Interim edits stopped after repeated 429s: drop the cursor, the rest goes in new messages.
-      if (live.shown !== live.body) await this.finalCall(signal, () => this.callOrGone(live, () => transport.edit(live.ref, live.body)));
-      if (this.live === live) {
-        this.sealed.push({ ref: live.ref, text: live.body });
-        this.body = continuation(live.body, this.body);
-        this.live = undefined;
-      }
-    }
+    // One final edit even after interim edits stopped for 429s: the message gets as much as fits
+    // (at a clean cut, without the cursor) and the rest goes in new messages.
     if (this.live) {
       const current = this.live;
       const split = transport.splitHead(this.body);

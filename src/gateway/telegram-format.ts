@@ -4,22 +4,19 @@
 // lengths are UTF-16 code units, which is what JavaScript strings count.
 
 import { FenceTracker, type FenceOpening } from '../stream/markdown-split.js';
-import { BULLET, HEADING, ORDERED, parseEmphasis, parseLink, PUNCTUATION, QUOTE, RULE, TASK } from '../stream/markdown-syntax.js';
+import { BULLET, HEADING, ORDERED, parseCodeSpan, parseEmphasis, parseLink, PUNCTUATION, QUOTE, RULE, TASK } from '../stream/markdown-syntax.js';
 import { sanitizeForTerminal } from '../stream/sanitize.js';
 
 /** Longest message text Telegram takes, in UTF-16 code units after entities. */
 export const TELEGRAM_MAX_TEXT = 4096;
 
-export type TelegramEntityType = 'bold' | 'italic' | 'code' | 'pre' | 'text_link' | 'blockquote' | 'strikethrough';
+export type TelegramEntityType = TelegramEntity['type'];
 
-/** Telegram's MessageEntity, for the types hermes produces. */
-export interface TelegramEntity {
-  type: TelegramEntityType;
-  offset: number;
-  length: number;
-  language?: string;
-  url?: string;
-}
+/** Telegram's MessageEntity, for the types hermes produces (assignable to grammY's). */
+export type TelegramEntity =
+  | { type: 'bold' | 'italic' | 'code' | 'blockquote' | 'strikethrough'; offset: number; length: number }
+  | { type: 'pre'; offset: number; length: number; language?: string }
+  | { type: 'text_link'; offset: number; length: number; url: string };
 
 export interface TelegramText {
   text: string;
@@ -46,7 +43,7 @@ class Builder {
 
   close(type: TelegramEntityType, offset: number, extra: { language?: string; url?: string } = {}): void {
     const length = this.text.length - offset;
-    if (length > 0) this.entities.push({ type, offset, length, ...extra });
+    if (length > 0) this.entities.push({ type, offset, length, ...extra } as TelegramEntity);
   }
 }
 
@@ -143,7 +140,10 @@ function inline(b: Builder, text: string): void {
       continue;
     }
     if (ch === '`') {
-      i = codeSpan(b, text, i);
+      const span = parseCodeSpan(text, i);
+      if (span.code === undefined) b.add(text.slice(i, span.end));
+      else b.span('code', () => b.add(span.code!));
+      i = span.end;
       continue;
     }
     if (ch === '<') {
@@ -183,22 +183,6 @@ function inline(b: Builder, text: string): void {
     b.add(ch);
     i++;
   }
-}
-
-function codeSpan(b: Builder, text: string, at: number): number {
-  let run = 1;
-  while (text[at + run] === '`') run++;
-  const fence = '`'.repeat(run);
-  let close = text.indexOf(fence, at + run);
-  while (close !== -1 && text[close + run] === '`') close = text.indexOf(fence, close + run + 1);
-  if (close === -1) {
-    b.add(fence);
-    return at + run;
-  }
-  let code = text.slice(at + run, close);
-  if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') code = code.slice(1, -1);
-  b.span('code', () => b.add(code));
-  return close + run;
 }
 
 function linkSpan(b: Builder, label: string, url: string): void {

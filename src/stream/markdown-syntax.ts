@@ -1,5 +1,5 @@
-// Markdown syntax shared by the renderers (the terminal's styled lines, the gateway's message
-// entities): block line patterns and the inline spans (links, emphasis) as models write them.
+// Markdown syntax as models write it, for renderers below the front doors (the gateway's message
+// entities; the terminal's renderer can share it): block line patterns and inline spans.
 
 export const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 export const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
@@ -11,6 +11,22 @@ export const TASK = /^\[([ xX])\][ \t]+(.*)$/;
 /** What a backslash escapes. */
 export const PUNCTUATION = /[!-/:-@[-`{-~]/;
 const WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * The code span opening at `at` (a run of backticks): its code and where it ends, or, when the
+ * run is never closed, just the run (which is then literal text).
+ */
+export function parseCodeSpan(text: string, at: number): { code?: string; end: number } {
+  let run = 1;
+  while (text[at + run] === '`') run++;
+  const fence = '`'.repeat(run);
+  let close = text.indexOf(fence, at + run);
+  while (close !== -1 && text[close + run] === '`') close = text.indexOf(fence, close + run + 1);
+  if (close === -1) return { end: at + run };
+  let code = text.slice(at + run, close);
+  if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') code = code.slice(1, -1);
+  return { code, end: close + run };
+}
 
 /** A [label](url) (optionally with a title) opening at `open`, or undefined. */
 export function parseLink(text: string, open: number): { label: string; url: string; end: number } | undefined {

@@ -5,7 +5,6 @@
 // Input is already sanitised text; the output holds only SGR sequences from the theme.
 
 import { FenceTracker, type FenceOpening } from '../stream/markdown-split.js';
-import { BULLET, HEADING, ORDERED, parseEmphasis, parseLink, PUNCTUATION, QUOTE, RULE, TASK } from '../stream/markdown-syntax.js';
 import { displayWidth } from './text-width.js';
 import type { Theme } from './theme.js';
 
@@ -27,6 +26,12 @@ export interface MarkdownOptions {
 }
 
 const FRAME_INDENT = '  ';
+const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const QUOTE = /^ {0,3}>[ ]?(.*)$/;
+const BULLET = /^([ \t]*)([-*+])[ \t]+(.*)$/;
+const ORDERED = /^([ \t]*)(\d{1,9})([.)])[ \t]+(.*)$/;
+const TASK = /^\[([ xX])\][ \t]+(.*)$/;
 const TABLE_ROW = /^[ \t]*\|.*$/;
 const TABLE_DELIMITER = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
@@ -298,6 +303,9 @@ function splitCells(row: string): string[] {
   return cells;
 }
 
+const PUNCTUATION = /[!-/:-@[-`{-~]/;
+const WORD = /[\p{L}\p{N}]/u;
+
 /** Inline markdown: code spans, links (with their address), emphasis, strikethrough. */
 export function renderInline(text: string, t: Theme): string {
   if (!t.color) return text;
@@ -371,4 +379,77 @@ export function renderInline(text: string, t: Theme): string {
     i++;
   }
   return out + plain;
+}
+
+function parseLink(text: string, open: number): { label: string; url: string; end: number } | undefined {
+  // the label: balanced brackets, no code span awareness needed for terminal display
+  let depth = 0;
+  let i = open;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '[') depth++;
+    else if (ch === ']') {
+      depth--;
+      if (depth === 0) break;
+    }
+  }
+  if (i >= text.length || text[i + 1] !== '(') return undefined;
+  const labelEnd = i;
+  let parens = 0;
+  let j = i + 1;
+  for (; j < text.length; j++) {
+    const ch = text[j];
+    if (ch === '(') parens++;
+    else if (ch === ')') {
+      parens--;
+      if (parens === 0) break;
+    } else if (ch === ' ' && parens === 1) {
+      // a title may follow the address: [x](url "title")
+      const rest = /^ +(?:"[^"]*"|'[^']*')\s*\)/.exec(text.slice(j));
+      if (!rest) return undefined;
+      return { label: text.slice(open + 1, labelEnd), url: unwrapUrl(text.slice(labelEnd + 2, j)), end: j + rest[0].length };
+    }
+  }
+  if (j >= text.length) return undefined;
+  const url = unwrapUrl(text.slice(labelEnd + 2, j));
+  if (url === '') return undefined;
+  return { label: text.slice(open + 1, labelEnd), url, end: j + 1 };
+}
+
+function unwrapUrl(url: string): string {
+  const trimmed = url.trim();
+  return trimmed.startsWith('<') && trimmed.endsWith('>') ? trimmed.slice(1, -1) : trimmed;
+}
+
+function parseEmphasis(text: string, at: number): { kind: 'strong' | 'em' | 'strike' | 'both'; inner: string; end: number } | undefined {
+  const ch = text[at] ?? '';
+  let run = 1;
+  while (text[at + run] === ch) run++;
+  if (ch === '~' && run !== 2) return undefined;
+  if (run > 3) return undefined;
+  const before = text[at - 1] ?? ' ';
+  const after = text[at + run] ?? ' ';
+  // an opener must be followed by non-space; `_` only opens at the start of a word
+  if (/\s/.test(after)) return undefined;
+  if (ch === '_' && WORD.test(before)) return undefined;
+  const marker = ch.repeat(run);
+  let search = at + run + 1;
+  while (search <= text.length) {
+    const close = text.indexOf(marker, search);
+    if (close === -1) return undefined;
+    const prev = text[close - 1] ?? ' ';
+    const next = text[close + run] ?? ' ';
+    const longer = next === ch;
+    if (!/\s/.test(prev) && !longer && !(ch === '_' && WORD.test(next))) {
+      const inner = text.slice(at + run, close);
+      const kind = ch === '~' ? 'strike' : run === 1 ? 'em' : run === 2 ? 'strong' : 'both';
+      return { kind, inner, end: close + run };
+    }
+    search = close + (longer ? run + 1 : 1);
+  }
+  return undefined;
 }

@@ -167,7 +167,7 @@ describe('flood control', () => {
     }
   });
 
-  it('after 3 strikes in one answer: no more interim edits; at the end the cursor goes and the rest comes as new messages', async () => {
+  it('after 3 strikes in one answer: no more interim edits; one final edit at the end', async () => {
     const { clock, chat, consumer } = setup({}, { editIntervalMs: 1000 });
     consumer.push('The first part of the answer, ');
     await clock.advance(1000);
@@ -177,15 +177,36 @@ describe('flood control', () => {
       await clock.advance(2000);
     }
     expect(consumer.rateLimitStrikes).toBe(3);
+    const answer = 'The first part of the answer, more 0 more 1 more 2 and the last words.';
     const frozen = chat.calls.length;
+    const frozenAt = clock.now();
     consumer.push('and the last words.');
     await clock.advance(10_000);
     expect(chat.calls.length).toBe(frozen);
     await finish(clock, consumer);
-    const answer = 'The first part of the answer, more 0 more 1 more 2 and the last words.';
-    // The edits between strikes went through; after the third the message only lost its cursor.
-    expect(chat.messages.map((m) => m.text)).toEqual(['The first part of the answer, more 0 more 1 ', 'more 2 and the last words.']);
+    // No interim edit after the third strike: one final edit (no cursor) carries what fits.
+    expect(chat.calls.filter((c) => c.at > frozenAt && c.kind !== 'typing')).toHaveLength(1);
+    expect(chat.messages.map((m) => m.text)).toEqual([answer]);
     expectDelivered(chat, answer);
+  });
+  it('after 3 strikes, an answer longer than a message: its head in the final edit, the rest as new messages', async () => {
+    const { clock, chat, consumer } = setup({ maxLength: 60 }, { editIntervalMs: 1000 });
+    consumer.push('Opening words of a long answer. ');
+    await clock.advance(1000);
+    for (let strike = 0; strike < 3; strike++) {
+      chat.failNext('edit', () => new RateLimitedError(1500));
+      consumer.push(`Sentence number ${strike} goes on. `);
+      await clock.advance(2000);
+    }
+    const frozenAt = clock.now();
+    const tail = 'And a closing paragraph that will not fit in the first message at all.';
+    consumer.push(tail);
+    await clock.advance(10_000);
+    expect(chat.calls.filter((c) => c.at > frozenAt && c.kind !== 'typing')).toEqual([]);
+    await finish(clock, consumer);
+    expect(chat.messages.length).toBeGreaterThan(1);
+    expect(chat.calls.filter((c) => c.at > frozenAt && c.kind === 'edit')).toHaveLength(1);
+    expectDelivered(chat, `Opening words of a long answer. Sentence number 0 goes on. Sentence number 1 goes on. Sentence number 2 goes on. ${tail}`);
   });
 });
 
@@ -282,5 +303,31 @@ describe('drafts', () => {
     expect(chat.calls.filter((c) => c.kind === 'edit').length).toBeGreaterThan(0);
     expect(chat.messages).toHaveLength(1);
     expectDelivered(chat, answer);
+  });
+});
+
+describe('property: whatever the chunking and the 429s', () => {
+  it('the chat ends with the answer exactly, no identical edit, no cursor, the budget kept', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [name, answer] of Object.entries(ANSWERS)) {
+      for (let round = 0; round < 4; round++) {
+        const { clock, chat, consumer } = setup({ maxLength: 120 + Math.floor(random() * 400) }, { editIntervalMs: 300 + Math.floor(random() * 1200) });
+        for (let i = 0; i < answer.length; ) {
+          const size = 1 + Math.floor(random() * 12);
+          if (random() < 0.04) chat.failNext(random() < 0.5 ? 'edit' : 'send', () => new RateLimitedError(500 + Math.floor(random() * 3000)));
+          consumer.push(answer.slice(i, i + size));
+          i += size;
+          await clock.advance(Math.floor(random() * 120));
+        }
+        await finish(clock, consumer);
+        try {
+          expectDelivered(chat, answer);
+          expectWithinBudget(chat);
+        } catch (err) {
+          throw new Error(`${name}, round ${round}: ${String(err)}`);
+        }
+      }
+    }
   });
 });
