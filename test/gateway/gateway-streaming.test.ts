@@ -12,7 +12,8 @@ const gateway = gatewayScope();
 const GROUP = -100888;
 const CURSOR = ' ▉';
 const MESSAGE_CALLS = /^(sendMessage|editMessageText)$/;
-const JITTER_MS = 30;
+/** Calls are timed where the fake reads them: loopback and scheduling jitter allowed. */
+const JITTER_MS = 50;
 
 /** Plain prose (no markdown, so the chat shows it as written), in tokens of a few words. */
 function prose(paragraphs: number, sentence: string): string[] {
@@ -82,7 +83,7 @@ describe('streaming by edits', () => {
     expect(run.fake.botMessages(OWNER).map((m) => m.text)).toEqual([answer]);
   });
 
-  it('three 429s in one answer: editing stops, the rest arrives as a new message, the answer exactly once', async () => {
+  it('three 429s in one answer: interim edits stop, the end is delivered once, the answer exactly once', async () => {
     const tokens = prose(3, 'Three strikes and the edits stop for this answer');
     const answer = tokens.join('');
     const run = await gateway.start({ gateway: { editInterval: 0.2 }, script: [{ kind: 'stream', chunks: chatTextFrames(tokens), delayMs: 40 }] });
@@ -91,8 +92,10 @@ describe('streaming by edits', () => {
     run.fake.pushPrivateMessage(OWNER, 'go');
     await until(() => run.fake.chatTranscript(OWNER) === answer, 'the whole answer');
     const calls = messageCalls(run.fake, OWNER);
-    expect(calls.filter((c) => c.status === 429)).toHaveLength(3);
-    expect(run.fake.botMessages(OWNER).length).toBeGreaterThan(1);
+    const strikes = calls.filter((c) => c.status === 429);
+    expect(strikes).toHaveLength(3);
+    // After the third strike no interim edit: only the final delivery.
+    expect(calls.filter((c) => c.method === 'editMessageText' && c.status === 200 && c.at > strikes[2]!.at).length).toBeLessThanOrEqual(1);
     for (const m of run.fake.botMessages(OWNER)) expect(m.text!.endsWith(CURSOR)).toBe(false);
     // No call inside any retry_after window.
     for (const limited of calls.filter((c) => c.status === 429)) {
@@ -145,7 +148,7 @@ describe('draft transport', () => {
     await until(() => lastText(run.fake, OWNER) === answer, 'the final text');
     const drafts = run.fake.callsTo(OWNER, 'sendMessageDraft');
     expect(drafts.length).toBeGreaterThan(1);
-    for (let i = 5; i < drafts.length; i++) expect(drafts[i]!.at - drafts[i - 5]!.at).toBeGreaterThanOrEqual(1000);
+    for (let i = 5; i < drafts.length; i++) expect(drafts[i]!.at - drafts[i - 5]!.at).toBeGreaterThan(1000 - JITTER_MS);
     expect(run.fake.callsTo(OWNER, 'sendMessage')).toHaveLength(1);
     expect(run.fake.botMessages(OWNER).map((m) => m.text)).toEqual([answer]);
   });
