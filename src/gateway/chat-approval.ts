@@ -32,8 +32,6 @@ export interface ChatApproverOptions {
   timeoutMs: number;
   /** The longest message the platform takes. */
   maxLength: number;
-  /** Told why a call was denied without asking, for the tool status line. */
-  onRefused?: (request: ApprovalRequest, reason: string) => void;
 }
 
 const APPROVE: ChatChoice = { id: 'once', label: 'Approve' };
@@ -45,7 +43,6 @@ export function chatApprover(options: ChatApproverOptions): NonNullable<Approval
     const turn = options.turn();
     if (request.kind === 'always-ask' && !options.allowDangerous) {
       const reason = `refused in a chat: this command ${request.danger?.description ?? 'is on the dangerous list'} (the gateway's config can allow it: gateway.allowDangerous)`;
-      options.onRefused?.(request, 'dangerous command refused');
       return { decision: 'deny', reason };
     }
     if (!turn) return { decision: 'deny', reason: 'nobody is there to approve it' };
@@ -54,10 +51,7 @@ export function chatApprover(options: ChatApproverOptions): NonNullable<Approval
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const answer = await options.askInChat(question, AbortSignal.any([turn.signal, timeout]));
     if (answer === 'once' || answer === 'always') return { decision: answer };
-    if (answer === undefined && timeout.aborted) {
-      options.onRefused?.(request, 'no answer in time');
-      return { decision: 'deny', reason: `nobody answered within ${Math.round(options.timeoutMs / 1000)} s` };
-    }
+    if (answer === undefined && timeout.aborted) return { decision: 'deny', reason: `nobody answered within ${Number((options.timeoutMs / 1000).toFixed(1))} s` };
     return { decision: 'deny' };
   };
 }
