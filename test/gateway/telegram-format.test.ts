@@ -136,6 +136,19 @@ describe('splitHead', () => {
     }
   });
 
+  it('every streamed prefix of the answers splits into valid pieces that carry it exactly', () => {
+    const all = Object.values(ANSWERS).join('\n\n');
+    for (let n = 1; n <= all.length; n += 7) {
+      const md = all.slice(0, n);
+      const rendered = pieces(md, 45).map(renderTelegram);
+      for (const r of rendered) {
+        expect(r.text.length).toBeLessThanOrEqual(45);
+        expectValid(r);
+      }
+      expect(rendered.map((r) => r.text).join(''), `prefix of ${n}`).toBe(renderTelegram(md).text);
+    }
+  });
+
   it('splits a 10,000-character answer into messages of at most 4,096', () => {
     const md = Array.from({ length: 100 }, (_, i) => `Paragraph ${i}: ${'lorem ipsum '.repeat(8)}`).join('\n\n');
     const parts = pieces(md, TELEGRAM_MAX_TEXT);

@@ -128,7 +128,7 @@ export class FakeBotApi {
     };
     if (message.entities?.length === 0) delete message.entities;
     chat.messages.push(message);
-    this.updates.push({ message: this.apiMessage(chat, message) });
+    this.updates.push({ message: toApiMessage(chat, message) });
     return message;
   }
 
@@ -140,7 +140,7 @@ export class FakeBotApi {
     const id = `cbq-${this.nextCallbackId++}`;
     this.callbackQueries.set(id, {});
     this.updates.push({
-      callback_query: { id, from: { is_bot: false, ...asUser(user) }, message: this.apiMessage(chat, message), chat_instance: `ci${chatId}`, data },
+      callback_query: { id, from: { is_bot: false, ...asUser(user) }, message: toApiMessage(chat, message), chat_instance: `ci${chatId}`, data },
     });
     return id;
   }
@@ -315,10 +315,6 @@ export class FakeBotApi {
     const m = this.requireChat(chatId).messages.find((x) => x.messageId === messageId);
     if (!m) throw new Error(`no message ${messageId} in chat ${chatId}`);
     return m;
-  }
-
-  apiMessage(chat: ChatState, m: VisibleMessage): Record<string, unknown> {
-    return toApiMessage(chat, m);
   }
 }
 
