@@ -11,6 +11,7 @@
 //   BENCH_VERBOSE=1         print every sample
 //   BENCH_SERVE=0           skip the hermes serve benchmark (bench/serve.mjs, BENCH_SERVE_* there)
 //   BENCH_CONVERSATION=0    skip the long tool session (caching and compaction, bench/conversation.mjs)
+//   BENCH_GATEWAY=0         skip the gateway benchmark (bench/gateway.mjs, BENCH_GATEWAY_* there)
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -210,6 +211,12 @@ if (process.env.BENCH_SERVE !== '0') {
 if (process.env.BENCH_CONVERSATION !== '0') {
   const { runConversationBench } = await import('./conversation.mjs');
   failures.push(...(await runConversationBench()));
+}
+
+// hermes gateway telegram, one chat and 20 at once (bench/gateway.mjs; BENCH_GATEWAY=0 skips it).
+if (process.env.BENCH_GATEWAY !== '0') {
+  const { runGatewayBench } = await import('./gateway.mjs');
+  failures.push(...(await runGatewayBench()));
 }
 
 if (failures.length > 0) {

@@ -38,6 +38,8 @@ await build({
   packages: 'bundle',
   // Ink imports react-devtools-core only when DEV=true (never in hermes); it is not installed.
   external: ['react-devtools-core'],
+  // See the shim: grammY's AbortController polyfill does not survive bundling.
+  alias: { 'abort-controller': './scripts/shims/abort-controller.cjs' },
   minifySyntax: true,
   legalComments: 'none',
   sourcemap: false,

@@ -16,6 +16,8 @@ import path from 'node:path';
 import type { ThinkTagSetting } from '../stream/think-tags.js';
 import { contextWindowValue, validateConversationConfig, type CompactionFileConfig, type ConversationFileConfig } from './conversation-config.js';
 import { makeDirs } from './make-dirs.js';
+import { isHttpURL, isPlainObject } from './config-checks.js';
+import { validateGatewayConfig, type GatewayFileConfig } from './gateway-config.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -62,6 +64,8 @@ export interface FileConfig extends ConversationFileConfig {
   openai?: ProviderFileConfig;
   anthropic?: ProviderFileConfig;
   'openai-responses'?: ProviderFileConfig;
+  /** The chat gateways (hermes gateway telegram). */
+  gateway?: GatewayFileConfig;
 }
 
 /** The flags that take part in configuration (a subset of the CLI's flags). */
@@ -113,6 +117,8 @@ export interface ResolvedConfig {
   cacheTtl?: '5m' | '1h';
   /** false: no prompt-cache hints at all (config cache.enabled). */
   cacheEnabled: boolean;
+  /** The file's gateway section (checked; the gateway command adds environment and flags). */
+  gateway: GatewayFileConfig;
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -257,6 +263,7 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     }
     out[provider] = sub;
   }
+  if (data.gateway !== undefined) out.gateway = validateGatewayConfig(data.gateway, bad);
   return out;
 }
 
@@ -332,6 +339,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     compaction: fromFile.compaction ?? {},
     ...(fromFile.cache?.ttl ? { cacheTtl: fromFile.cache.ttl } : {}),
     cacheEnabled: fromFile.cache?.enabled !== false,
+    gateway: fromFile.gateway ?? {},
   };
 }
 
@@ -388,19 +396,6 @@ function isDefaultAddress(provider: ProviderId, baseURL: string | undefined): bo
 
 function isProvider(value: string): value is ProviderId {
   return (PROVIDERS as readonly string[]).includes(value);
-}
-
-function isHttpURL(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

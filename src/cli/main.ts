@@ -17,6 +17,7 @@ Usage:
   cat file | hermes -p "task"     the prompt, a blank line, then what was piped in
   echo "question" | hermes        piped stdin is the prompt
   hermes serve [options]          OpenAI-compatible HTTP server (see hermes serve --help)
+  hermes gateway telegram         the agent as a Telegram bot (see hermes gateway --help)
 
 Options:
   -p, --prompt <text>             the prompt (one-shot mode)

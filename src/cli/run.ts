@@ -19,6 +19,8 @@ const STDIN_HINT_AFTER_MS = 3000;
 export async function run(argv: readonly string[]): Promise<number | 'help' | 'version'> {
   // `hermes serve …` has its own flags and its own chunk: nothing else loads the server.
   if (argv[0] === 'serve') return (await import('../serve/command.js')).runServe(argv.slice(1));
+  // `hermes gateway …` likewise: grammY is loaded by that command only.
+  if (argv[0] === 'gateway') return (await import('../gateway/command.js')).runGateway(argv.slice(1));
   let flags: CliFlags;
   try {
     flags = parseArgs(argv);

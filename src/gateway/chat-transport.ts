@@ -59,4 +59,6 @@ export interface ChatBudget {
   take(signal?: AbortSignal): Promise<void>;
   /** A 429: no call to this chat until retryAfterMs has passed. */
   pause(retryAfterMs: number): void;
+  /** true while a retry_after window runs: calls that take no budget (typing) wait too. */
+  isPaused?(): boolean;
 }

@@ -1,6 +1,6 @@
 // What a command costs at start-up is mostly what it loads. `hermes --version` must load the
 // entry file and nothing else; `hermes -p` must load the SDK of the provider in use and never the
-// other provider's SDK, nor Ink or React (the TUI). The app is bundled into chunks, so file
+// other provider's SDK, nor Ink or React (the TUI), nor grammY (the Telegram gateway). The app is bundled into chunks, so file
 // names say little: every loaded file is recorded by a loader hook in the child and its text is
 // searched for strings only that SDK or library contains.
 
@@ -22,6 +22,7 @@ const MARKERS = {
   openaiSdk: ['OpenAI-Organization', 'OpenAI-Project'],
   react: ['react.transitional.element', 'react.fragment', 'react.production'],
   ink: ['ink-root', 'ink-virtual-text'],
+  grammy: ['Call to getUpdates failed', 'Simple long polling already running'],
 };
 
 // The hook itself. The load hook runs on a separate thread in Node 20, so it gets the log path
@@ -82,13 +83,14 @@ interface Traced {
 
 let serial = 0;
 
-function traceHermes(args: string[]): Promise<Traced> {
+function traceHermes(args: string[], extraEnv: Record<string, string> = {}): Promise<Traced> {
   const log = path.join(dir, `loads-${serial++}.txt`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: dir,
     HERMES_HOME: path.join(dir, 'home'),
     HERMES_LOAD_LOG: log,
+    ...extraEnv,
   };
   const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(dir, 'register.mjs')).href, BIN, ...args], {
     cwd: ROOT,
@@ -141,6 +143,7 @@ describe('modules loaded by a command', () => {
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     // The recorder must have seen the entry, or an empty list would prove nothing.
+    expect(filesContaining(t, MARKERS.grammy)).toEqual([]);
     const ours = files(t).map(relative);
     expect(ours).toContain('dist/cli.js');
     expect(ours.filter((f) => f !== 'bin/hermes.js')).toEqual(['dist/cli.js']);
@@ -155,6 +158,8 @@ describe('modules loaded by a command', () => {
     expect(filesContaining(t, MARKERS.anthropicSdk)).toEqual([]);
     expect(filesContaining(t, [...MARKERS.ink, ...MARKERS.react])).toEqual([]);
     expect(fromPackages(t, ['@anthropic-ai', 'ink', 'react', 'react-reconciler', 'yoga-layout'])).toEqual([]);
+    expect(filesContaining(t, MARKERS.grammy)).toEqual([]);
+    expect(fromPackages(t, ['grammy', 'node-fetch'])).toEqual([]);
   });
 
   it('hermes -p with the anthropic provider loads the Anthropic SDK and neither the OpenAI SDK nor Ink/React', async () => {
@@ -165,5 +170,12 @@ describe('modules loaded by a command', () => {
     expect(filesContaining(t, MARKERS.openaiSdk)).toEqual([]);
     expect(filesContaining(t, [...MARKERS.ink, ...MARKERS.react])).toEqual([]);
     expect(fromPackages(t, ['openai', 'ink', 'react', 'react-reconciler', 'yoga-layout'])).toEqual([]);
+  });
+
+  it('hermes gateway telegram loads grammY (the markers above find it)', async () => {
+    const t = await traceHermes(['gateway', 'telegram', '--api-root', 'http://127.0.0.1:9', '--base-url', server.baseURL], { TELEGRAM_BOT_TOKEN: '7000001:not-a-real-token' });
+    expect(t.code, t.stderr).toBe(1);
+    expect(t.stderr).toMatch(/cannot reach the Bot API/);
+    expect(filesContaining(t, MARKERS.grammy)).not.toEqual([]);
   });
 });
