@@ -35,6 +35,8 @@ export interface ConversationOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** false: do not ask the server for its window (tests of other things, or no network wanted). */
   askServer?: boolean;
+  /** Where the answers are read (the gateway: a chat). */
+  surface?: 'terminal' | 'chat';
 }
 
 const NO_INSTRUCTIONS: Instructions = { files: [], text: '', truncated: false, notes: [] };
@@ -49,6 +51,7 @@ export function setUpConversation(config: ResolvedConfig, options: ConversationO
       platform: os.platform(),
       shell: 'bash',
       date: localDate(options.now),
+      ...(options.surface ? { surface: options.surface } : {}),
       ...(gitRoot ? { gitRoot } : {}),
     },
     tools: options.tools,

@@ -3,6 +3,7 @@
 // chat) and its runner. A platform adapter hands in the chat's transport, budget and buttons.
 
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
+import { conversationAgentOptions, setUpConversation } from '../agent/conversation.js';
 import { SessionStore, sessionsDir } from '../agent/session/store.js';
 import { setUpTools, type ToolChoices } from '../agent/tools/setup.js';
 import { chatApprover, type AskInChat } from './chat-approval.js';
@@ -64,13 +65,16 @@ export class ChatHub {
         maxLength: place.transport.maxLength,
       }),
     });
+    const cwd = this.#options.cwd ?? process.cwd();
+    // The chat's key is its prompt-cache key: the same chat, the same cached prefix.
+    const setUp = setUpConversation(config, { cwd, tools: registry.definitions().map((tool) => tool.name), sessionId: place.key, surface: 'chat' });
     const conversation = new ChatConversation({
       key: place.key,
-      agent: agentSettings(config),
+      agent: { ...agentSettings(config), ...conversationAgentOptions(config, setUp) },
       tools: registry,
       store: this.#store,
       state,
-      cwd: this.#options.cwd ?? process.cwd(),
+      cwd,
       notice: (line) => log(`${place.label}: ${line}`),
     });
     runner = new ChatRunner({

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runHermes } from '../e2e/helpers.js';
+import { conversationOf, runHermes } from '../e2e/helpers.js';
 import { chatTextFrames } from '../support/wire/openai-chat.js';
 import { FRIEND, gatewayScope, lastText, OWNER, sessionFiles, sessionRecords, STRANGER, stopGateway, until } from './harness.js';
 
@@ -43,7 +43,7 @@ describe('hermes gateway telegram', () => {
       cwd: run.cwd,
     });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(run.llm.requests[1]!.json.messages.map((m: any) => m.content)).toEqual(['say hello', ANSWER, 'and more']);
+    expect(conversationOf(run.llm.requests[1]!.json).map((m: any) => m.content)).toEqual(['say hello', ANSWER, 'and more']);
   });
 
   it('refuses a user who is not on the allow list: one notice naming their id per hour, nothing reaches the model or a session', async () => {
@@ -127,7 +127,7 @@ describe('stopping answers', () => {
     await until(() => lastText(second.fake, OWNER) === 'Second answer', 'the second answer');
     expect(second.llm.requests).toHaveLength(2);
     // The same conversation goes on: the stopped exchange is in the second request's history.
-    expect(second.llm.requests[1]!.json.messages.map((m: any) => [m.role, m.content])).toEqual([
+    expect(conversationOf(second.llm.requests[1]!.json).map((m: any) => [m.role, m.content])).toEqual([
       ['user', 'first question'],
       ['assistant', 'Half of it'],
       ['user', 'second question'],
@@ -181,7 +181,7 @@ describe('messages while an answer streams', () => {
     expect(run.fake.botMessages(OWNER).map((m) => m.text)).toEqual(['One two three four five', 'Next']);
     const [firstReq, secondReq] = run.llm.requests;
     expect(await Promise.race([firstReq!.closed, Promise.resolve(-1)])).not.toBe(-1);
-    expect(secondReq!.json.messages.map((m: any) => m.content)).toEqual(['count', 'One two three four five', 'and then?']);
+    expect(conversationOf(secondReq!.json).map((m: any) => m.content)).toEqual(['count', 'One two three four five', 'and then?']);
   });
 
   it('stop the running answer with gateway.busy: interrupt', async () => {
@@ -237,7 +237,7 @@ describe('chat commands and conversations', () => {
     expect(await say('/usage', (t) => t.startsWith('This conversation'))).toMatch(/12 input and 1 output tokens in 1 request/);
     expect(await say('/new', (t) => t.startsWith('New conversation'))).toMatch(/session [0-9a-z]+\)/);
     await say('second', (t) => t === 'reply 2');
-    expect(run.llm.requests[1]!.json.messages.map((m: any) => m.content)).toEqual(['second']);
+    expect(conversationOf(run.llm.requests[1]!.json).map((m: any) => m.content)).toEqual(['second']);
 
     const FORUM = -100123;
     run.fake.groupChat(FORUM, 'supergroup', { forum: true });
@@ -246,11 +246,26 @@ describe('chat commands and conversations', () => {
     run.fake.pushGroupMessage(FORUM, OWNER, 'in topic 5', { mention: true, threadId: 5 });
     await until(() => run.fake.botMessages(FORUM).length === 2, 'the other topic answer');
     expect(run.fake.botMessages(FORUM).map((m) => m.threadId)).toEqual([3, 5]);
-    expect(run.llm.requests[3]!.json.messages.map((m: any) => m.content)).toEqual(['in topic 5']);
+    expect(conversationOf(run.llm.requests[3]!.json).map((m: any) => m.content)).toEqual(['in topic 5']);
     await stopGateway(run);
     // Two sessions for the private chat (before and after /new), one per topic.
     expect(sessionFiles(run.hermesHome)).toHaveLength(4);
     const state = JSON.parse(fs.readFileSync(`${run.hermesHome}/gateway/telegram.json`, 'utf8'));
     expect(Object.keys(state.sessions).sort()).toEqual([`${FORUM}:3`, `${FORUM}:5`, `${OWNER}`]);
+  });
+});
+
+describe('the system prompt in a chat', () => {
+  const scope = gatewayScope();
+  it("tells the model it is talked to in a chat, with the working folder and the tools", async () => {
+    const run = await scope.start({ script: [{ kind: 'stream', chunks: chatTextFrames(['Hi.']) }] });
+    run.fake.pushPrivateMessage(OWNER, 'who are you?');
+    await until(() => run.llm.requests.length === 1, 'the model request');
+    const system = run.llm.requests[0]!.json.messages[0];
+    expect(system.role).toBe('system');
+    expect(system.content).toMatch(/^You are hermes, an AI assistant the user talks to in a chat/);
+    expect(system.content).toContain('Working folder: ');
+    expect(system.content).toContain('Tools: read_file');
+    await stopGateway(run);
   });
 });

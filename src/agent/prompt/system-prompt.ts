@@ -12,6 +12,8 @@ export interface Environment {
   /** Today's date as YYYY-MM-DD: fixed at session start. */
   date: string;
   gitRoot?: string;
+  /** Where the user reads the answers; default their terminal. */
+  surface?: 'terminal' | 'chat';
 }
 
 export interface SystemPromptParts {
@@ -31,7 +33,9 @@ export function builtInPrompt(environment: Environment, tools: readonly string[]
     ? `It is inside a git repository rooted at ${environment.gitRoot}.`
     : 'It is not inside a git repository.';
   const lines = [
-    'You are hermes, an AI assistant working with the user in their terminal.',
+    environment.surface === 'chat'
+      ? 'You are hermes, an AI assistant the user talks to in a chat; you work on a machine of theirs.'
+      : 'You are hermes, an AI assistant working with the user in their terminal.',
     `Working folder: ${environment.cwd}. ${repository}`,
     `Platform: ${environment.platform}; shell: ${environment.shell}. Today's date: ${environment.date}.`,
   ];
@@ -43,7 +47,7 @@ export function builtInPrompt(environment: Environment, tools: readonly string[]
   } else {
     lines.push('You have no tools in this conversation: answer from what you know and what the user gives you.');
   }
-  lines.push('Be concise. Answers are shown in a terminal that renders Markdown.');
+  lines.push(environment.surface === 'chat' ? 'Be concise. Answers are shown in a chat app that renders basic Markdown (no tables).' : 'Be concise. Answers are shown in a terminal that renders Markdown.');
   return lines.join('\n');
 }
 
