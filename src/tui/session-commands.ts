@@ -2,7 +2,8 @@
 // history, and the terminal (clear, clipboard). Parsing and help text live in slash-commands.ts.
 
 import type { Agent } from '../agent/agent.js';
-import { PROVIDERS, resolveConfig, type Env } from '../agent/config.js';
+import { PROVIDERS, configPath, resolveConfig, type Env } from '../agent/config.js';
+import { resolveCouncil, type ResolvedCouncil } from '../agent/council/resolve.js';
 import type { ProviderId } from '../agent/types.js';
 import { contextBreakdown, formatBreakdown } from '../agent/context/breakdown.js';
 import { contextWindow } from '../agent/context/known-windows.js';
@@ -40,6 +41,9 @@ export interface SessionCommandDeps {
   compact?: (focus: string) => void;
   /** The project instructions inside the system prompt (for /context). */
   instructions?: string;
+  /** /council: the council prompts go to from now on (undefined: the agent alone). */
+  setCouncil?: (council: ResolvedCouncil | undefined) => void;
+  council?: () => ResolvedCouncil | undefined;
   /** The model or provider changed (the session file records it). */
   switchModel?: (model: string, provider: ProviderId) => void;
   exit: () => void;
@@ -111,6 +115,28 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       agent.setModel(model);
       deps.switchModel?.(agent.model, agent.providerId);
       return `model: ${model} (from the next prompt on; the conversation is kept)`;
+    },
+    council(args) {
+      const choice = args.trim();
+      const names = (council: ResolvedCouncil): string => `${council.members.map((m) => m.name).join(', ')} (chair: ${council.chair.name}${council.review ? ', with review' : ''})`;
+      if (choice === '') {
+        const current = deps.council?.();
+        return current ? `council: ${names(current)} — /council off asks one model again` : 'no council: prompts go to one model — /council a,b,c or a saved council\'s name';
+      }
+      if (choice === 'off') {
+        deps.setCouncil?.(undefined);
+        return `council off: prompts go to ${agent.model} again`;
+      }
+      const current = deps.target();
+      const env = { ...deps.env, HERMES_MODEL: undefined, HERMES_PROVIDER: undefined };
+      let council: ResolvedCouncil;
+      try {
+        council = resolveCouncil({ council: choice }, { flags: { stallTimeout: current.stallTimeoutMs / 1000, maxTurns: current.maxTurns, stream: current.stream }, env, ...(deps.cwd ? { cwd: deps.cwd } : {}), configPath: configPath(env, deps.cwd) });
+      } catch (err) {
+        throw new Error(err instanceof Error ? err.message : String(err));
+      }
+      deps.setCouncil?.(council);
+      return `council: ${names(council)} — every prompt goes to all of them until /council off`;
     },
     showProvider() {
       const target = deps.target();
