@@ -72,7 +72,20 @@ export async function runCouncilOneShot(options: CouncilOneShotOptions): Promise
     writer.out(text);
     outAtLineStart = text.endsWith('\n');
   };
-  const note = (line: string): void => writer.err(`hermes: ${safeLine(line, secrets)}\n`);
+  // While the roster is drawn in place, a line printed under it would throw its redraw off.
+  let rosterLive = roster !== undefined;
+  const held: string[] = [];
+  const note = (line: string): void => {
+    const text = `hermes: ${safeLine(line, secrets)}\n`;
+    if (rosterLive) held.push(text);
+    else writer.err(text);
+  };
+  const stopRoster = (): void => {
+    if (!rosterLive) return;
+    roster?.stop();
+    rosterLive = false;
+    for (const text of held.splice(0)) writer.err(text);
+  };
   let membersShown = false;
   const showMembers = (result: { name: string; text: string; state: string }[], synthesisFollows: boolean): void => {
     if (membersShown || !flags.showMembers) return;
@@ -108,7 +121,7 @@ export async function runCouncilOneShot(options: CouncilOneShotOptions): Promise
       if (format !== 'text') continue;
       textEvent(event);
     }
-    roster?.stop();
+    stopRoster();
     if (format === 'text') {
       out(synthesisText.flush());
       if (!outAtLineStart) out('\n');
@@ -141,7 +154,7 @@ export async function runCouncilOneShot(options: CouncilOneShotOptions): Promise
         if (event.error.kind !== 'aborted') note(`member ${event.member} failed: ${event.error.message}`);
         break;
       case 'synthesis_start':
-        roster?.stop();
+        stopRoster();
         showMembers(council.members.map((m) => answers.get(m.name) ?? { name: m.name, text: '', state: 'missing' }), true);
         if (event.replaces) {
           out(synthesisText.flush());
@@ -156,7 +169,7 @@ export async function runCouncilOneShot(options: CouncilOneShotOptions): Promise
         if (event.error.kind !== 'aborted') note(`chair ${event.chair} failed: ${event.error.message}`);
         break;
       case 'council_done':
-        roster?.stop();
+        stopRoster();
         showMembers(event.result.members, false);
         break;
       default:
