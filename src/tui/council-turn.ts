@@ -44,12 +44,21 @@ export async function runCouncilTurn(options: CouncilTurnOptions): Promise<void>
   let result: CouncilResult | undefined;
   let missing = false;
   let drawnAt = 0;
+  let redraw: NodeJS.Timeout | undefined;
   const handle = (event: CouncilEvent): void => {
     switch (event.type) {
       case 'member_delta':
         roster.delta(event.member, event.delta);
-        // The roster is redrawn a frame at a time, not for every token.
-        if (performance.now() - drawnAt < FRAME_MS) return;
+        // The roster is redrawn a frame at a time, not for every token; a delta that comes
+        // inside a frame is drawn at its end, so the last words never wait for another event.
+        if (performance.now() - drawnAt < FRAME_MS) {
+          redraw ??= setTimeout(() => {
+            redraw = undefined;
+            drawnAt = performance.now();
+            if (options.current()) options.publish();
+          }, FRAME_MS);
+          return;
+        }
         drawnAt = performance.now();
         break;
       case 'member_done':
@@ -91,6 +100,7 @@ export async function runCouncilTurn(options: CouncilTurnOptions): Promise<void>
   for await (const event of runCouncil({ members: council.members, chair: council.chair, review: council.review, ...(agent.system !== undefined ? { system: agent.system } : {}), history, prompt: options.prompt }, options.signal)) {
     if (options.current()) handle(event);
   }
+  if (redraw) clearTimeout(redraw);
   if (!result) return;
   const question: ChatMessage = { role: 'user', content: options.prompt };
   const synthesis = result.synthesis !== undefined ? { ...emptyAssistantMessage(), content: result.synthesis, ...(result.status === 'interrupted' ? { interrupted: true } : {}) } : undefined;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type RecordedRequest } from '../support/loopback.js';
 import { chatTextFrames } from '../support/wire/openai-chat.js';
+import { eventually } from './processes.js';
 import { TmuxServer, hasTmux } from './tmux.js';
 
 const terminals = new TmuxServer('council');
@@ -67,11 +68,43 @@ describe.skipIf(!hasTmux)('/council in the chat (tmux, 80x24)', () => {
     expect(hermes.written()).not.toContain('\x1b[2J');
     expect(hermes.written()).not.toContain('\x1b[3J');
 
-    const sessions = fs.readdirSync(path.join(home, 'sessions'), { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl'));
-    const stored = fs.readFileSync(path.join(home, 'sessions', sessions[0]!), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    // The turn is stored once the council has ended, a moment after the synthesis is on screen.
+    const stored = await eventually(() => {
+      const dir = path.join(home, 'sessions');
+      const file = fs.existsSync(dir) && fs.readdirSync(dir, { recursive: true }).map(String).find((f) => f.endsWith('.jsonl'));
+      const records = file ? fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
+      return records.length >= 4 && records;
+    }, 'the council turn in the session');
     expect(stored.map((r) => (r.type === 'message' ? r.message.role : r.type))).toEqual(['session', 'user', 'council', 'assistant']);
     expect(stored[2].council.members.map((m: { text: string }) => m.text)).toEqual(NAMES.map((name) => answer(name).join('')));
     expect(stored[3].message.content).toBe('The council agrees.\n');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('Esc aborts every member at once: each server sees its connection close', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-council-tui-'));
+    const hanging: LoopbackServer[] = [];
+    const models: Record<string, unknown> = {};
+    for (const name of ['h1', 'h2', 'h3']) {
+      const server = await startLoopback([{ kind: 'stream', chunks: chatTextFrames([`${name} begins `]).slice(0, 2), hang: true }]);
+      servers.push(server);
+      hanging.push(server);
+      models[name] = { provider: 'openai', model: `model-${name}`, baseURL: server.baseURL };
+    }
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ models }));
+    const hermes = await terminals.start('council-esc', { home, columns: 80, rows: 24 });
+    await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt');
+    await hermes.type('/council h1,h2,h3');
+    await hermes.key('Enter');
+    await hermes.waitForScreen((s) => s.includes('every prompt goes to all of them'), 'the council set');
+    await hermes.type('go');
+    await hermes.key('Enter');
+    await hermes.waitForScreen((s) => ['h1', 'h2', 'h3'].every((name) => s.includes(`${name} begins`)), 'every member streaming');
+    const pressedAt = performance.now();
+    await hermes.key('Escape');
+    const closed = await Promise.all(hanging.map((server) => server.requests[0]!.closed));
+    for (const at of closed) expect(at).toBeGreaterThan(pressedAt - 1);
+    await hermes.waitForScreen((s) => s.includes('interrupted'), 'the interrupt noted');
     fs.rmSync(home, { recursive: true, force: true });
   });
 });

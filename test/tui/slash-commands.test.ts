@@ -144,9 +144,9 @@ describe('completeSlashCommand', () => {
   });
 
   it('completes the common prefix of several matches', () => {
-    // /clear, /context, /compact and /copy share only "c": nothing longer to complete
+    // /clear, /council, /context, /compact and /copy share only "c": nothing longer to complete
     expect(completeSlashCommand('/c').completion).toBeUndefined();
-    expect(completeSlashCommand('/c').matches.map((c) => c.name)).toEqual(['clear', 'context', 'compact', 'copy']);
+    expect(completeSlashCommand('/c').matches.map((c) => c.name)).toEqual(['clear', 'council', 'context', 'compact', 'copy']);
     // /context and /compact share "co"; with /copy, only that
     expect(completeSlashCommand('/con').completion).toBe('/context');
     expect(completeSlashCommand('/com').completion).toBe('/compact ');
