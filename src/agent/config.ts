@@ -18,6 +18,7 @@ import { contextWindowValue, validateConversationConfig, type CompactionFileConf
 import { makeDirs } from './make-dirs.js';
 import { isHttpURL, isPlainObject } from './config-checks.js';
 import { validateGatewayConfig, type GatewayFileConfig } from './gateway-config.js';
+import { profileKeyVariables, profileNamed, validateProfilesConfig, type ProfilesFileConfig } from './model-profiles.js';
 import type { ProviderConnection, ProviderId } from './types.js';
 
 export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'openai-responses'];
@@ -48,7 +49,7 @@ export interface ProviderFileConfig {
 }
 
 /** What config.json may hold. Unknown keys are ignored (later versions may add some). */
-export interface FileConfig extends ConversationFileConfig {
+export interface FileConfig extends ConversationFileConfig, ProfilesFileConfig {
   provider?: ProviderId;
   model?: string;
   baseURL?: string;
@@ -119,6 +120,8 @@ export interface ResolvedConfig {
   cacheEnabled: boolean;
   /** The file's gateway section (checked; the gateway command adds environment and flags). */
   gateway: GatewayFileConfig;
+  /** The config.json profile `-m` named (models.NAME), if it named one. */
+  profile?: string;
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -194,7 +197,16 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     }
   }
 
-  const out: FileConfig = validateConversationConfig(data, bad);
+  const out: FileConfig = {
+    ...validateConversationConfig(data, bad),
+    ...validateProfilesConfig(data, {
+      bad,
+      isProvider,
+      isHttpURL,
+      contextWindow: (key, value) => contextWindowValue(key, value, bad),
+      keyInFile: (key) => new ConfigError(`the config file ${file} has "${key}": API keys are read from the environment only; name the variable with apiKeyEnv instead`),
+    }),
+  };
   if (data.provider !== undefined) {
     if (typeof data.provider !== 'string' || !isProvider(data.provider)) throw bad('provider', `one of ${PROVIDERS.join(', ')}`, data.provider);
     out.provider = data.provider;
@@ -268,11 +280,16 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
 }
 
 export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
-  const flags = options.flags ?? {};
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const file = configPath(env, cwd);
   const fromFile = readConfigFile(file);
+  // A profile stands for the flags it abbreviates; flags given beside it still win.
+  const profileName = options.flags?.model ?? nonEmpty(env.HERMES_MODEL);
+  const profile = profileNamed(fromFile, profileName);
+  const flags: ConfigFlags = profile
+    ? { ...options.flags, model: profile.model, provider: options.flags?.provider ?? profile.provider, baseURL: options.flags?.baseURL ?? profile.baseURL, system: options.flags?.system ?? profile.system }
+    : options.flags ?? {};
 
   const envProvider = nonEmpty(env.HERMES_PROVIDER);
   if (envProvider !== undefined && !isProvider(envProvider)) {
@@ -288,7 +305,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const section = fromFile[provider] ?? {};
   const model = explicitModel ?? section.model ?? (topLevelApplies ? fromFile.model : undefined) ?? DEFAULT_MODELS[provider];
 
-  const keyVar = provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+  const keyVar = profile?.apiKeyEnv ?? (provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
   const urlVar = provider === 'anthropic' ? 'ANTHROPIC_BASE_URL' : 'OPENAI_BASE_URL';
   const envURL = nonEmpty(env[urlVar]);
   if (envURL !== undefined && !isHttpURL(envURL)) throw new ConfigError(`${urlVar} must be an http:// or https:// URL, not '${envURL}'`);
@@ -311,9 +328,9 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const stallTimeoutMs = Math.round(stallSeconds * 1000);
   const firstByteTimeoutMs = Math.max(MIN_FIRST_BYTE_TIMEOUT_S * 1000, 5 * stallTimeoutMs);
 
-  const contextWindow = section.contextWindow ?? (topLevelApplies ? fromFile.contextWindow : undefined);
+  const contextWindow = profile?.contextWindow ?? section.contextWindow ?? (topLevelApplies ? fromFile.contextWindow : undefined);
 
-  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY]
+  const secrets = [env.OPENAI_API_KEY, env.ANTHROPIC_API_KEY, ...profileKeyVariables(fromFile).map((name) => env[name])]
     .map((value) => value?.trim())
     // A one- or two-character "key" would turn every redaction into noise; real keys are long.
     .filter((value): value is string => value !== undefined && value.length >= 8);
@@ -340,6 +357,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     ...(fromFile.cache?.ttl ? { cacheTtl: fromFile.cache.ttl } : {}),
     cacheEnabled: fromFile.cache?.enabled !== false,
     gateway: fromFile.gateway ?? {},
+    ...(profile ? { profile: profileName } : {}),
   };
 }
 

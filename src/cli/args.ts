@@ -41,7 +41,17 @@ export interface CliFlags {
   tools?: string[];
   /** --no-tools: no tools at all. */
   noTools?: boolean;
+  /** --council a,b,c or the name of a saved council (config `councils`). */
+  council?: string;
+  chair?: string;
+  review?: boolean;
+  councilMode?: 'full' | 'raw';
+  quorum?: number;
+  showMembers?: boolean;
 }
+
+/** The flags that only mean something with --council. */
+const COUNCIL_ONLY = { chair: '--chair', review: '--review', councilMode: '--council-mode', quorum: '--quorum', showMembers: '--show-members' } as const;
 
 export { UsageError };
 
@@ -63,8 +73,8 @@ export const MODEL_FLAGS = {
 } as const;
 export type ModelFlag = (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS];
 
-type ValueOption = ModelFlag | 'prompt' | 'outputFormat' | 'resume';
-type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools' | 'noInstructions';
+type ValueOption = ModelFlag | 'prompt' | 'outputFormat' | 'resume' | 'council' | 'chair' | 'councilMode' | 'quorum';
+type BooleanOption = 'noStream' | 'showReasoning' | 'version' | 'help' | 'continue' | 'noSession' | 'yolo' | 'noTools' | 'noInstructions' | 'review' | 'showMembers';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   ...MODEL_FLAGS,
@@ -72,6 +82,10 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--prompt': 'prompt',
   '--output-format': 'outputFormat',
   '--resume': 'resume',
+  '--council': 'council',
+  '--chair': 'chair',
+  '--council-mode': 'councilMode',
+  '--quorum': 'quorum',
 };
 
 const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
@@ -87,6 +101,8 @@ const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
   '--yolo': 'yolo',
   '--no-tools': 'noTools',
   '--no-instructions': 'noInstructions',
+  '--review': 'review',
+  '--show-members': 'showMembers',
 };
 
 export function parseArgs(argv: readonly string[]): CliFlags {
@@ -115,6 +131,11 @@ function checkCombinations(flags: CliFlags): void {
     throw new UsageError('--no-session cannot be combined with --continue or --resume');
   }
   if (flags.noTools && flags.tools) throw new UsageError('use either --tools or --no-tools, not both');
+  if (flags.council === undefined) {
+    for (const [key, flag] of Object.entries(COUNCIL_ONLY)) {
+      if (flags[key as keyof typeof COUNCIL_ONLY] !== undefined) throw new UsageError(`${flag} needs --council`);
+    }
+  }
 }
 
 /** "a, b,c" -> ['a', 'b', 'c']; an empty list is a mistake. */
@@ -137,6 +158,19 @@ function setValue(flags: CliFlags, option: ValueOption, name: string, value: str
     case 'resume':
       if (value.trim() === '') throw new UsageError(`${name} needs a non-empty value`);
       flags.resume = value.trim();
+      return;
+    case 'council':
+    case 'chair':
+      if (value.trim() === '' || /^[\s,]*$/.test(value)) throw new UsageError(`${name} needs ${option === 'council' ? 'a comma-separated list of profile or model names, or a saved council' : 'a profile or model name'}`);
+      flags[option] = value.trim();
+      return;
+    case 'councilMode':
+      if (value !== 'full' && value !== 'raw') throw new UsageError(`${name} must be full or raw, not '${value}'`);
+      flags.councilMode = value;
+      return;
+    case 'quorum':
+      if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a whole number of at least 1, not '${value}'`);
+      flags.quorum = Number(value);
       return;
     case 'outputFormat':
       if (!(FORMATS as readonly string[]).includes(value)) {

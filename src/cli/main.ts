@@ -41,6 +41,9 @@ Options:
       --allow <tool,tool>         approve these tools without asking, inside the working folder
       --tools <tool,tool>         offer only these tools to the model
       --no-tools                  offer no tools at all
+      --council <a,b,c|name>      several models answer at once, then a chair synthesises
+                                  (--chair x, --review, --council-mode raw, --quorum N,
+                                  --show-members; see the README)
   -v, --version                   print the version
   -h, --help                      print this help
   --flag=value works too; -- ends the options.
@@ -59,7 +62,9 @@ Environment:
 
 Config file (config.json): provider, model, baseURL, system, stallTimeout, maxTurns, stream,
 thinkTags ("auto", "implicit" or "off"),
-and per provider {"anthropic": {"model": "...", "baseURL": "..."}}.
+per provider {"anthropic": {"model": "...", "baseURL": "..."}}, named model profiles
+{"models": {"local": {"model": "...", "baseURL": "...", "apiKeyEnv": "VAR"}}} (-m local)
+and councils {"councils": {"trio": {"members": ["a", "b"], "chair": "a"}}}.
 Precedence: options > environment > config file > defaults.
 
 Exit codes:

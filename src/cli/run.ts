@@ -63,7 +63,8 @@ async function start(flags: CliFlags): Promise<number> {
   if (flags.prompt === undefined && flags.firstMessage !== undefined) flags.prompt = flags.firstMessage;
 
   // Configuration first: a missing key fails at once, before waiting for a slow pipe.
-  const config = resolveConfig({ flags, env });
+  // A council's members bring their own keys (checked as each is resolved).
+  const config = resolveConfig({ flags, env, requireApiKey: flags.council === undefined });
   // Loading the agent and the SDK overlaps with reading a slow pipe.
   const oneShot = import('./one-shot.js');
   oneShot.catch(() => {}); // awaited below; this only keeps an early return from leaving it unhandled
@@ -94,6 +95,11 @@ async function start(flags: CliFlags): Promise<number> {
     throw err;
   }
   for (const notice of opened.notices) process.stderr.write(`hermes: ${notice}\n`);
+
+  if (flags.council !== undefined) {
+    const { runCouncilOneShot } = await import('./council.js');
+    return runCouncilOneShot({ config, flags: { ...flags, council: flags.council }, session: opened, prompt: combined.prompt, env });
+  }
 
   let tools: ToolSetup;
   try {

@@ -14,6 +14,7 @@ import { Box, Static, Text, useStdout } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Agent } from '../agent/agent.js';
 import type { Env } from '../agent/config.js';
+import type { ResolvedCouncil } from '../agent/council/resolve.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent/tools/approval.js';
 import type { ChatMessage } from '../agent/types.js';
 import { decisionLines } from '../tui/approval-layout.js';
@@ -134,6 +135,11 @@ function answerBudget(rows: number, toolRows: number, queuedRows: number): numbe
   return Math.max(2, Math.min(MAX_ANSWER_ROWS, rows - fixedRows));
 }
 
+/** Rows the council roster may take: what the input, status and spinner leave, at least one. */
+function rosterBudget(rows: number): number {
+  return Math.max(1, rows - Math.max(Math.floor(rows / 3) + 2, 10) - 6);
+}
+
 function queuedRowCount(queued: number): number {
   return Math.min(queued, MAX_QUEUED_ROWS) + (queued > MAX_QUEUED_ROWS ? 1 : 0);
 }
@@ -233,6 +239,7 @@ export function App(props: AppProps) {
     if (mounted.current && !renderPending.current) paintPane();
   };
 
+  const council = useRef<ResolvedCouncil | undefined>(undefined);
   const runner = useAgentRun({
     agent,
     transcript,
@@ -240,6 +247,12 @@ export function App(props: AppProps) {
     publishText,
     frameMs: props.frameMs,
     preflight: () => missingKey(target.current),
+    council: () =>
+      council.current && {
+        council: council.current,
+        theme,
+        record: (question, result, synthesis) => props.sessions?.current?.appendCouncil(question, result, synthesis),
+      },
   });
   runnerRef.current = runner;
 
@@ -334,6 +347,10 @@ export function App(props: AppProps) {
     listSessions: () => conversations.listSessions(),
     resume: (id) => conversations.resume(id),
     switchModel: (model, provider) => props.sessions?.switchModel(model, provider),
+    setCouncil: (next) => {
+      council.current = next;
+    },
+    council: () => council.current,
     compact: (focus) => runner.compact(focus),
     ...(props.conversation ? { instructions: props.conversation.instructions } : {}),
     exit: () => exit(0),
@@ -354,9 +371,10 @@ export function App(props: AppProps) {
   // ---- the live region, sized to stay well below the terminal's height --------------------
   const queued = runner.queued;
   const queuedRows = queuedRowCount(queued.length);
-  const live = transcript.view(columns, answerBudget(rows, transcript.toolRows, queuedRows));
+  const roster = runner.roster?.rows(columns, rosterBudget(rows), theme) ?? [];
+  const live = transcript.view(columns, answerBudget(rows, transcript.toolRows + roster.length, queuedRows));
   // While a question is up the input box is one row: the question gets all but it, the status line and a margin.
-  const liveRows = answerRows(live, theme).length + live.tools.length + (live.waiting ? 1 : 0);
+  const liveRows = answerRows(live, theme).length + live.tools.length + roster.length + (live.waiting ? 1 : 0);
   const approvalRows = Math.max(4, rows - liveRows - queuedRows - 1 - 1 - 3);
 
   const status = statusText({
@@ -378,6 +396,11 @@ export function App(props: AppProps) {
               {row || ' '}
             </Text>
           ))}
+        {roster.map((row, i) => (
+          <Text key={`c${i}`} wrap="truncate-end">
+            {row}
+          </Text>
+        ))}
         {live.tools.map((row, i) => (
           <Text key={`t${i}`} wrap="truncate-end">
             {row}

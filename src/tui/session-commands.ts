@@ -2,7 +2,8 @@
 // history, and the terminal (clear, clipboard). Parsing and help text live in slash-commands.ts.
 
 import type { Agent } from '../agent/agent.js';
-import { PROVIDERS, resolveConfig, type Env } from '../agent/config.js';
+import { PROVIDERS, configPath, resolveConfig, type Env } from '../agent/config.js';
+import { resolveCouncil, type ResolvedCouncil } from '../agent/council/resolve.js';
 import { totalInputTokens, type ProviderConnection, type ProviderId } from '../agent/types.js';
 import { contextBreakdown, formatBreakdown } from '../agent/context/breakdown.js';
 import { contextWindow } from '../agent/context/known-windows.js';
@@ -40,6 +41,9 @@ export interface SessionCommandDeps {
   compact?: (focus: string) => void;
   /** The project instructions inside the system prompt (for /context). */
   instructions?: string;
+  /** /council: the council prompts go to from now on (undefined: the agent alone). */
+  setCouncil?: (council: ResolvedCouncil | undefined) => void;
+  council?: () => ResolvedCouncil | undefined;
   /** The model or provider changed (the session file records it). */
   switchModel?: (model: string, provider: ProviderId) => void;
   exit: () => void;
@@ -65,6 +69,34 @@ function isDefaultAddress(provider: ProviderId, baseURL: string | undefined): bo
 
 export function createSessionCommands(deps: SessionCommandDeps): SlashCommandContext {
   const { agent } = deps;
+  const resolveFor = (flags: { provider?: ProviderId; model?: string }, requireApiKey: boolean) => {
+    const current = deps.target();
+    try {
+      return resolveConfig({
+        flags: { ...flags, stallTimeout: current.stallTimeoutMs / 1000, maxTurns: current.maxTurns, stream: current.stream },
+        // HERMES_MODEL / HERMES_PROVIDER chose the first provider's model, not this one's
+        env: { ...deps.env, HERMES_MODEL: undefined, HERMES_PROVIDER: undefined },
+        cwd: deps.cwd,
+        requireApiKey,
+      });
+    } catch (err) {
+      throw new Error(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const switchTo = (resolved: ReturnType<typeof resolveConfig>): void => {
+    agent.setProvider(resolved.provider, resolved.connection);
+    agent.setModel(resolved.model);
+    deps.switchModel?.(agent.model, agent.providerId);
+    deps.setTarget({
+      provider: resolved.provider,
+      baseURL: resolved.baseURL,
+      apiKey: resolved.apiKey,
+      stallTimeoutMs: resolved.stallTimeoutMs,
+      maxTurns: resolved.maxTurns,
+      stream: resolved.stream,
+      secrets: resolved.secrets,
+    });
+  };
   return {
     showModel() {
       const window = contextWindow(agent.model);
@@ -73,9 +105,38 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
     setModel(name) {
       const model = name.trim();
       if (model === '' || /\s/.test(model)) throw new Error('a model name is one word, e.g. /model gpt-4.1-mini');
+      // A config.json profile brings its own provider, address and key.
+      const profile = resolveFor({ model }, false);
+      if (profile.profile !== undefined) {
+        resolveFor({ model }, true);
+        switchTo(profile);
+        return `model: ${profile.profile} (${profile.provider} ${profile.model}; from the next prompt on; the conversation is kept)`;
+      }
       agent.setModel(model);
       deps.switchModel?.(agent.model, agent.providerId);
       return `model: ${model} (from the next prompt on; the conversation is kept)`;
+    },
+    council(args) {
+      const choice = args.trim();
+      const names = (council: ResolvedCouncil): string => `${council.members.map((m) => m.name).join(', ')} (chair: ${council.chair.name}${council.review ? ', with review' : ''})`;
+      if (choice === '') {
+        const current = deps.council?.();
+        return current ? `council: ${names(current)} — /council off asks one model again` : 'no council: prompts go to one model — /council a,b,c or a saved council\'s name';
+      }
+      if (choice === 'off') {
+        deps.setCouncil?.(undefined);
+        return `council off: prompts go to ${agent.model} again`;
+      }
+      const current = deps.target();
+      const env = { ...deps.env, HERMES_MODEL: undefined, HERMES_PROVIDER: undefined };
+      let council: ResolvedCouncil;
+      try {
+        council = resolveCouncil({ council: choice }, { flags: { stallTimeout: current.stallTimeoutMs / 1000, maxTurns: current.maxTurns, stream: current.stream }, env, ...(deps.cwd ? { cwd: deps.cwd } : {}), configPath: configPath(env, deps.cwd) });
+      } catch (err) {
+        throw new Error(err instanceof Error ? err.message : String(err));
+      }
+      deps.setCouncil?.(council);
+      return `council: ${names(council)} — every prompt goes to all of them until /council off`;
     },
     showProvider() {
       const target = deps.target();
@@ -88,34 +149,10 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
         throw new Error(`unknown provider '${clean(name, []).slice(0, 40)}' — one of ${PROVIDERS.join(', ')}`);
       }
       const provider = id as ProviderId;
-      const current = deps.target();
-      let resolved;
-      try {
-        resolved = resolveConfig({
-          flags: { provider, stallTimeout: current.stallTimeoutMs / 1000, maxTurns: current.maxTurns, stream: current.stream },
-          // HERMES_MODEL / HERMES_PROVIDER chose the first provider's model, not this one's
-          env: { ...deps.env, HERMES_MODEL: undefined, HERMES_PROVIDER: undefined },
-          cwd: deps.cwd,
-          requireApiKey: false,
-        });
-      } catch (err) {
-        throw new Error(err instanceof Error ? err.message : String(err));
-      }
+      const resolved = resolveFor({ provider }, false);
       const problem = missingKey(resolved);
       if (problem !== undefined) throw new Error(`cannot switch to ${provider}: ${problem}`);
-      const connection: ProviderConnection = resolved.connection;
-      agent.setProvider(provider, connection);
-      agent.setModel(resolved.model);
-      deps.switchModel?.(agent.model, agent.providerId);
-      deps.setTarget({
-        provider,
-        baseURL: resolved.baseURL,
-        apiKey: resolved.apiKey,
-        stallTimeoutMs: resolved.stallTimeoutMs,
-        maxTurns: resolved.maxTurns,
-        stream: resolved.stream,
-        secrets: resolved.secrets,
-      });
+      switchTo(resolved);
       return `provider: ${provider} · model: ${resolved.model} (the conversation is kept)`;
     },
     showSystem() {

@@ -33,6 +33,8 @@ export interface SlashCommandContext {
   listSessions(): string[];
   /** /resume ID: switches to a stored conversation (it prints what happened itself). */
   resume(id: string): void;
+  /** /council a,b,c | NAME | off (empty: what is in effect). */
+  council(args: string): string;
   clear(): void;
   exit(): void;
   print(line: string, tone?: 'info' | 'error'): void;
@@ -46,6 +48,7 @@ export const SLASH_COMMANDS: SlashCommandSpec[] = [
   { name: 'model', args: '[name]', description: 'show or switch the model' },
   { name: 'provider', args: '[name]', description: 'show or switch the provider' },
   { name: 'system', args: '[text | --clear]', description: 'show the system prompt, replace it, or remove it' },
+  { name: 'council', args: '[a,b,c | name | off]', description: 'put prompts to a council of models (off: one model again)' },
   { name: 'context', description: 'what fills the context window' },
   { name: 'compact', args: '[focus]', description: 'summarise the conversation to free context' },
   { name: 'reasoning', description: 'show or hide the model’s reasoning' },
@@ -148,6 +151,9 @@ function dispatch({ name, args }: ParsedSlashCommand, ctx: SlashCommandContext):
     case 'system':
       if (args === '') for (const line of ctx.showSystem()) ctx.print(line);
       else ctx.print(ctx.setSystem(args === '--clear' ? undefined : args));
+      return;
+    case 'council':
+      ctx.print(ctx.council(args));
       return;
     case 'context':
       for (const line of ctx.context()) ctx.print(line);

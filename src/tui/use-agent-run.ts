@@ -8,6 +8,8 @@ import { useEffect, useRef } from 'react';
 import type { Agent } from '../agent/agent.js';
 import type { AgentEvent } from '../agent/events.js';
 import { createCoalescer, type Coalescer } from '../stream/coalesce.js';
+import { runCouncilTurn, type CouncilSetup } from './council-turn.js';
+import type { CouncilRosterView } from './council-roster.js';
 import type { Transcript } from './transcript.js';
 
 /** 20 frames a second: smooth to read, and few enough redraws to keep the cost flat (each costs
@@ -24,6 +26,8 @@ export interface AgentRunnerOptions {
   frameMs?: number;
   /** A reason not to send at all (a missing API key), checked before each prompt goes out. */
   preflight?: () => string | undefined;
+  /** The council prompts go to (/council a,b,c), or undefined for the agent alone. */
+  council?: () => CouncilSetup | undefined;
 }
 
 export class AgentRunner {
@@ -36,6 +40,7 @@ export class AgentRunner {
   #running: Promise<void> = Promise.resolve();
   #coalescers: Coalescer[] = [];
   #disposed = false;
+  #roster: CouncilRosterView | undefined;
 
   constructor(options: AgentRunnerOptions) {
     this.#options = options;
@@ -43,6 +48,11 @@ export class AgentRunner {
 
   get busy(): boolean {
     return this.#busy;
+  }
+
+  /** The live roster while a council's members answer. */
+  get roster(): CouncilRosterView | undefined {
+    return this.#roster;
   }
 
   get queued(): readonly string[] {
@@ -143,7 +153,8 @@ export class AgentRunner {
     await this.#running;
     if (generation !== this.#generation) return;
 
-    const problem = this.#options.preflight?.();
+    const council = this.#options.council?.();
+    const problem = council ? undefined : this.#options.preflight?.();
     if (problem !== undefined) {
       transcript.failBeforeStart(problem);
       this.#settle(generation);
@@ -192,6 +203,21 @@ export class AgentRunner {
 
     const run = (async () => {
       try {
+        if (council) {
+          await runCouncilTurn({
+            ...council,
+            agent,
+            transcript,
+            prompt,
+            signal: controller.signal,
+            current,
+            showRoster: (roster) => (this.#roster = roster),
+            text: (delta) => text.push(delta),
+            flushText: () => text.flushNow(),
+            publish,
+          });
+          return;
+        }
         for await (const event of agent.run(prompt, controller.signal)) {
           // Late events of a cancelled run are dropped; the loop still drains so the agent
           // finishes its bookkeeping (history) before the next prompt goes out.
@@ -200,6 +226,7 @@ export class AgentRunner {
       } catch (err) {
         if (current()) transcript.failBeforeStart(err instanceof Error ? err.message : String(err));
       } finally {
+        this.#roster = undefined;
         text.dispose();
         reasoning.dispose();
       }

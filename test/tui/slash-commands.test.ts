@@ -28,6 +28,7 @@ function recordingContext(overrides: Partial<SlashCommandContext> = {}) {
     copyLastAnswer: () => 'copied',
     listSessions: () => ['recent sessions (/resume ID continues one):', '  abc12345  …'],
     resume: (id) => calls.push(`resume ${id}`),
+    council: (args) => `council ${args}`,
     clear: () => calls.push('clear'),
     exit: () => calls.push('exit'),
     print: (line, tone) => printed.push({ line, tone }),
@@ -63,6 +64,7 @@ describe('runSlashCommand', () => {
   it('shows and sets the model and provider', () => {
     expect(run('/model').printed).toEqual([{ line: 'model: gpt-test', tone: undefined }]);
     expect(run('/model gpt-4o-mini').printed[0]?.line).toBe('model set to gpt-4o-mini');
+    expect(run('/council a,b,c').printed[0]?.line).toBe('council a,b,c');
     expect(run('/provider').printed[0]?.line).toBe('provider: openai');
     expect(run('/provider anthropic').printed[0]?.line).toBe('provider set to anthropic');
   });
@@ -142,9 +144,9 @@ describe('completeSlashCommand', () => {
   });
 
   it('completes the common prefix of several matches', () => {
-    // /clear, /context, /compact and /copy share only "c": nothing longer to complete
+    // /clear, /council, /context, /compact and /copy share only "c": nothing longer to complete
     expect(completeSlashCommand('/c').completion).toBeUndefined();
-    expect(completeSlashCommand('/c').matches.map((c) => c.name)).toEqual(['clear', 'context', 'compact', 'copy']);
+    expect(completeSlashCommand('/c').matches.map((c) => c.name)).toEqual(['clear', 'council', 'context', 'compact', 'copy']);
     // /context and /compact share "co"; with /copy, only that
     expect(completeSlashCommand('/con').completion).toBe('/context');
     expect(completeSlashCommand('/com').completion).toBe('/compact ');

@@ -32,7 +32,18 @@ export interface MetaRecord {
   provider: ProviderId;
 }
 
-export type SessionRecord = SessionHeader | MessageRecord | MetaRecord;
+/**
+ * A council turn: every member's answer, the reviews and the outcome. Stored between the user's
+ * message and the synthesis, which alone continues the conversation; readers that do not know
+ * this record skip it.
+ */
+export interface CouncilRecord {
+  type: 'council';
+  at: string;
+  council: unknown;
+}
+
+export type SessionRecord = SessionHeader | MessageRecord | MetaRecord | CouncilRecord;
 
 /** The byte prefix of every message line (`type` is always serialised first). */
 export const MESSAGE_LINE_PREFIX = '{"type":"message"';

@@ -134,6 +134,16 @@ export class Session {
     return this.#write([{ type: 'meta', at: new Date().toISOString(), model, provider }]);
   }
 
+  /** A council turn in one write: the question, the council's record, then the synthesis (if any). */
+  appendCouncil(question: ChatMessage, council: unknown, synthesis: ChatMessage | undefined): boolean {
+    const at = new Date().toISOString();
+    return this.#write([
+      { type: 'message', at, message: question },
+      { type: 'council', at, council },
+      ...(synthesis ? [{ type: 'message' as const, at, message: synthesis }] : []),
+    ]);
+  }
+
   /** Appends several messages in one write (the repair of a crashed tool call). */
   appendAll(messages: readonly ChatMessage[]): boolean {
     if (messages.length === 0) return true;
