@@ -4,7 +4,7 @@
 import type { Agent } from '../agent/agent.js';
 import { PROVIDERS, configPath, resolveConfig, type Env } from '../agent/config.js';
 import { resolveCouncil, type ResolvedCouncil } from '../agent/council/resolve.js';
-import { totalInputTokens, type ProviderConnection, type ProviderId } from '../agent/types.js';
+import { totalInputTokens, type ProviderId } from '../agent/types.js';
 import { contextBreakdown, formatBreakdown } from '../agent/context/breakdown.js';
 import { contextWindow } from '../agent/context/known-windows.js';
 import { clean, formatTokens, keyVariable, urlVariable } from './format.js';
