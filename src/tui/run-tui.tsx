@@ -59,6 +59,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     cwd: process.cwd(),
     tools: start.tools.registry,
     onMessage: start.sessions.recorder,
+    onCompaction: start.sessions.compactionRecorder,
   });
   agent.load(start.opened.messages);
 
