@@ -2,9 +2,12 @@
 // piped stdin), resolves the configuration and hands over. Usage and configuration mistakes
 // end here with one line and exit code 2; main.ts loads this module with a dynamic import.
 
+import os from 'node:os';
 import { ConfigError, ensureHome, resolveConfig } from '../agent/config.js';
 import { openSession, sessionChoice, type OpenedSession } from '../agent/session/open.js';
 import { SessionError } from '../agent/session/read.js';
+import { sessionRows } from '../agent/session/listing.js';
+import { SessionStore, sessionsDir } from '../agent/session/store.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools, type ToolSetup } from '../agent/tools/setup.js';
 import { parseArgs, UsageError, type CliFlags } from './args.js';
@@ -13,6 +16,8 @@ import { USAGE_EXIT, usageFailure } from './usage-error.js';
 
 /** How long piped stdin may stay silent before a person at a terminal is told we are waiting. */
 const STDIN_HINT_AFTER_MS = 3000;
+/** How many sessions `hermes --resume` lists without a terminal. */
+const SESSIONS_LISTED = 100;
 
 
 /** An exit code, or which text main.ts should print (it owns the help text and the version). */
@@ -43,6 +48,10 @@ async function start(flags: CliFlags): Promise<number> {
   const env = process.env;
   const stdinIsTTY = process.stdin.isTTY === true;
   const stdoutIsTTY = process.stdout.isTTY === true;
+
+  const interactive = flags.prompt === undefined && stdinIsTTY && stdoutIsTTY;
+  // Without the chat there is nothing to pick with: the sessions are listed instead.
+  if (flags.pickSession && !interactive) return listSessions(resolveConfig({ flags, env, requireApiKey: false }).home);
 
   if (flags.prompt === undefined && stdinIsTTY) {
     if (!stdoutIsTTY) {
@@ -75,6 +84,7 @@ async function start(flags: CliFlags): Promise<number> {
   if ('usage' in combined) return usageFailure(combined.usage);
 
   const choice = sessionChoice(flags);
+  if (choice.mode === 'pick') return listSessions(config.home); // (listed above already, before the key was needed)
   if (choice.mode !== 'none') ensureHome(config, env);
   let opened: OpenedSession;
   try {
@@ -111,6 +121,23 @@ async function start(flags: CliFlags): Promise<number> {
     showReasoning: flags.showReasoning ?? false,
     env,
   });
+}
+
+/** `hermes --resume` without a chat: one line per stored session, last used first, on stdout; exit 0. */
+function listSessions(home: string): number {
+  let sessions;
+  try {
+    sessions = new SessionStore(sessionsDir(home)).listSessions({ limit: SESSIONS_LISTED });
+  } catch (err) {
+    if (err instanceof SessionError) return usageFailure(err.message);
+    throw err;
+  }
+  if (sessions.length === 0) {
+    process.stderr.write('hermes: no stored sessions yet\n');
+    return 0;
+  }
+  process.stdout.write(`${sessionRows(sessions, { home: os.homedir() }).join('\n')}\n`);
+  return 0;
 }
 
 async function readStdin(hasPrompt: boolean): Promise<StdinText> {

@@ -46,3 +46,8 @@ function cut(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/** Said when a front end is done with a stored session: how to come back to it. */
+export function continueLine(id: string): string {
+  return `session ${id} · continue it with: hermes --resume ${id}`;
+}
