@@ -6,7 +6,7 @@ import os from 'node:os';
 import { ConfigError, ensureHome, resolveConfig } from '../agent/config.js';
 import { openSession, sessionChoice, type OpenedSession } from '../agent/session/open.js';
 import { SessionError } from '../agent/session/read.js';
-import { sessionRows } from '../agent/session/listing.js';
+import { resumedLine, sessionRows } from '../agent/session/listing.js';
 import { SessionStore, sessionsDir } from '../agent/session/store.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools, type ToolSetup } from '../agent/tools/setup.js';
@@ -101,6 +101,8 @@ async function start(flags: CliFlags): Promise<number> {
     if (err instanceof SessionError) return usageFailure(err.message);
     throw err;
   }
+  // For a person watching (scripts read stdout, and a quiet stderr): which conversation goes on.
+  if (opened.resumed && process.stderr.isTTY) process.stderr.write(`hermes: ${resumedLine(opened.resumed)}\n`);
   for (const notice of opened.notices) process.stderr.write(`hermes: ${notice}\n`);
 
   let tools: ToolSetup;

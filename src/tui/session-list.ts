@@ -1,6 +1,6 @@
 // /sessions: one line per stored conversation (listing.ts), most recently used first.
 
-import { localTime, sessionRows, type SessionRowOptions } from '../agent/session/listing.js';
+import { localTime, messages, sessionRows, type SessionRowOptions } from '../agent/session/listing.js';
 import type { ResumedInfo } from '../agent/session/open.js';
 import type { SessionSummary } from '../agent/session/store.js';
 
@@ -19,7 +19,6 @@ export function sessionListLines(sessions: readonly SessionSummary[], options: S
 
 /** "resumed session k3j9x0ab · 2026-11-23 19:45 · ~/project · 6 messages" (/resume, -c, --resume). */
 export function resumedTitle(info: ResumedInfo, home?: string): string {
-  const count = info.messageCount === 1 ? '1 message' : `${info.messageCount} messages`;
   const folder = info.cwd === '' ? '' : ` · ${oneLine(shortPath(info.cwd, home), 60)}`;
-  return `resumed session ${info.id} · ${localTime(info.startedAt)}${folder} · ${count}`;
+  return `resumed session ${info.id} · ${localTime(info.startedAt)}${folder} · ${messages(info.messageCount)}`;
 }

@@ -409,3 +409,17 @@ describe('sessions you can find', () => {
     expect(await continued.exitCode()).toBe('0');
   });
 });
+
+describe('a one-shot continuing a session at a terminal', () => {
+  it.skipIf(!hasTmux)('says on stderr which session it resumed and how many messages it had', async () => {
+    server = await scope.serve([answer('one'), answer('two')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const id = path.basename(files()[0]!, '.jsonl').split('_').at(-1);
+    const hermes = await terminals.start('one-shot-c', { home: env.HERMES_HOME, baseURL: server.baseURL, args: ['-c', '-p', 'again'] });
+    expect(await hermes.exitCode()).toBe('0');
+    const screen = await hermes.screen();
+    expect(screen).toContain(`hermes: resumed session ${id} (2 messages)`);
+    expect(screen).toContain('two');
+  });
+});

@@ -28,7 +28,7 @@ export function sessionRows(sessions: readonly SessionSummary[], options: Sessio
   const folders = sessions.map((s) => cut(folderOf(s.cwd, options.home), FOLDER_WIDTH));
   const folderWidth = Math.max(0, ...folders.map((f) => [...f].length));
   return sessions.map((s, i) => {
-    const count = s.messageCount === 1 ? '1 message' : `${s.messageCount} messages`;
+    const count = messages(s.messageCount);
     const mark = s.id === options.currentId ? ' (this chat)' : '';
     const prompt = s.firstPrompt === '' ? '(no prompt)' : cut(s.firstPrompt, PROMPT_WIDTH);
     const folder = folders[i] ?? '';
@@ -45,6 +45,16 @@ function folderOf(cwd: string, home: string | undefined): string {
 function cut(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** "resumed session k3j9x0ab (6 messages)". */
+export function resumedLine(info: { id: string; messageCount: number }): string {
+  return `resumed session ${info.id} (${messages(info.messageCount)})`;
+}
+
+/** "1 message", "6 messages". */
+export function messages(count: number): string {
+  return count === 1 ? '1 message' : `${count} messages`;
 }
 
 /** Said when a front end is done with a stored session: how to come back to it. */
