@@ -27,7 +27,7 @@ export interface CliFlags {
   stallTimeout?: number;
   version?: boolean;
   help?: boolean;
-  /** -c: continue the latest session started in this folder. */
+  /** -c: continue the session last used in this folder. */
   continue?: boolean;
   /** --resume <id>: continue the given session (an id or a unique prefix). */
   resume?: string;
