@@ -410,6 +410,36 @@ describe('sessions you can find', () => {
   });
 });
 
+describe('compaction in the chat', () => {
+  it.skipIf(!hasTmux)('/compact is recorded in the session file, and -c continues from the summary', async () => {
+    const context = await startContextServer({ window: 6_000, answer: () => ({ kind: 'stream', chunks: [chatTextSse(['noted'], { usage: true })] }) });
+    try {
+      const { env, files, records } = setup(context);
+      const windowEnv = { ...env, HERMES_CONTEXT_WINDOW: '6000' };
+      const prompt = (n: number): string => `note ${n}: ${'word '.repeat(700)}`;
+      for (let n = 1; n <= 2; n++) await runHermes([...(n === 1 ? [] : ['-c']), '-p', prompt(n)], { env: windowEnv });
+
+      const hermes = await terminals.start('compact', { home: env.HERMES_HOME, baseURL: context.baseURL, args: ['-c'], env: { HERMES_CONTEXT_WINDOW: '6000' } });
+      await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt', 20_000);
+      await hermes.type('/compact');
+      await hermes.key('Enter');
+      await hermes.waitForScreen((s) => s.includes('(older messages summarised)'), 'the compaction line');
+      await hermes.key('C-d');
+      expect(await hermes.exitCode()).toBe('0');
+      expect(records(files()[0]!).filter((r) => r.type === 'compaction')).toHaveLength(1);
+
+      const next = await runHermes(['-c', '-p', 'after'], { env: windowEnv });
+      expect(next.code, next.stderr).toBe(0);
+      const sent = conversationOf(context.counted.at(-1)!.request.json).map((m: any) => m.content);
+      expect(sent[0]).toMatch(/^\[Reference summary of the earlier conversation/);
+      expect(sent).not.toContain(prompt(1));
+      expect(sent.at(-1)).toBe('after');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('a one-shot continuing a session at a terminal', () => {
   it.skipIf(!hasTmux)('says on stderr which session it resumed and how many messages it had', async () => {
     server = await scope.serve([answer('one'), answer('two')]);
