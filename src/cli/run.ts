@@ -84,7 +84,8 @@ async function start(flags: CliFlags): Promise<number> {
   if ('usage' in combined) return usageFailure(combined.usage);
 
   const choice = sessionChoice(flags);
-  if (choice.mode === 'pick') return listSessions(config.home); // (listed above already, before the key was needed)
+  // Not reached (the list is printed above, before a key is needed); here for the type's sake.
+  if (choice.mode === 'pick') return listSessions(config.home);
   if (choice.mode !== 'none') ensureHome(config, env);
   let opened: OpenedSession;
   try {

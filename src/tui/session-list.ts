@@ -3,16 +3,12 @@
 import { localTime, messages, sessionRows, type SessionRowOptions } from '../agent/session/listing.js';
 import type { ResumedInfo } from '../agent/session/open.js';
 import type { SessionSummary } from '../agent/session/store.js';
-
 import { shortPath } from './format.js';
 import { oneLine } from './tool-summary.js';
 
-export { localTime };
-export type SessionListOptions = SessionRowOptions;
+const SESSION_LIST_TITLE = 'recent sessions, last used first (/resume ID continues one):';
 
-export const SESSION_LIST_TITLE = 'recent sessions, last used first (/resume ID continues one):';
-
-export function sessionListLines(sessions: readonly SessionSummary[], options: SessionListOptions = {}): string[] {
+export function sessionListLines(sessions: readonly SessionSummary[], options: SessionRowOptions = {}): string[] {
   if (sessions.length === 0) return ['no stored sessions yet'];
   return [SESSION_LIST_TITLE, ...sessionRows(sessions, options).map((row) => `  ${row}`)];
 }

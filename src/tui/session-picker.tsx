@@ -4,7 +4,7 @@
 // chat's first frame starts where the picker was.
 
 import { Box, render, Text, useInput } from 'ink';
-import { useState, type ReactElement } from 'react';
+import { useRef, useState, type ReactElement } from 'react';
 import { sessionRows } from '../agent/session/listing.js';
 import type { SessionSummary } from '../agent/session/store.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -24,6 +24,8 @@ interface PickerProps {
 
 export function SessionPicker({ sessions, home, onDone }: PickerProps): ReactElement | null {
   const [at, setAt] = useState(0);
+  // What Enter takes: the handler that sees a key may be one from an earlier render.
+  const latest = useRef(0);
   const [done, setDone] = useState(false);
   const { columns, rows } = useTerminalSize();
   const lines = sessionRows(sessions, { home });
@@ -36,14 +38,17 @@ export function SessionPicker({ sessions, home, onDone }: PickerProps): ReactEle
   };
   useInput((input, key) => {
     if (done) return;
-    const move = (to: number): void => setAt(Math.max(0, Math.min(lines.length - 1, to)));
-    if (key.upArrow) move(at - 1);
-    else if (key.downArrow) move(at + 1);
-    else if (key.pageUp) move(at - page);
-    else if (key.pageDown) move(at + page);
-    else if (key.home) move(0);
-    else if (key.end) move(lines.length - 1);
-    else if (key.return) finish(sessions[at]!.id);
+    const move = (to: (from: number) => number): void => {
+      latest.current = Math.max(0, Math.min(lines.length - 1, to(latest.current)));
+      setAt(latest.current);
+    };
+    if (key.upArrow) move((from) => from - 1);
+    else if (key.downArrow) move((from) => from + 1);
+    else if (key.pageUp) move((from) => from - page);
+    else if (key.pageDown) move((from) => from + page);
+    else if (key.home) move(() => 0);
+    else if (key.end) move(() => lines.length - 1);
+    else if (key.return) finish(sessions[latest.current]!.id);
     else if (key.escape) finish('cancelled');
     else if (key.ctrl && input === 'c') finish('interrupted');
   });
