@@ -10,8 +10,10 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import v8 from 'node:v8';
 import type { ResolvedConfig } from './agent/config.js';
+import type { StartChoice } from './agent/session/open.js';
 import type { SessionChoice } from './agent/session/open.js';
 import { SessionError } from './agent/session/read.js';
+import { signalExitCode } from './agent/signals.js';
 import { ToolSelectionError } from './agent/tools/builtin.js';
 import { setUpTools, type ToolChoices, type ToolSetup } from './agent/tools/setup.js';
 import type { OpenedSession } from './agent/session/open.js';
@@ -27,6 +29,9 @@ import { colorFromEnv, createTheme } from './tui/theme.js';
 /** Set by the bundler when scripts/build.mjs defines it; otherwise read from package.json. */
 declare const __HERMES_VERSION__: string | undefined;
 
+/** How many stored sessions the --resume picker offers. */
+const PICKER_SESSIONS = 50;
+
 function version(): string {
   if (typeof __HERMES_VERSION__ === 'string') return __HERMES_VERSION__;
   try {
@@ -40,8 +45,8 @@ function version(): string {
 }
 
 export interface InteractiveOptions {
-  /** Which conversation to start with (-c, --resume, --no-session); default a new one. */
-  session?: SessionChoice;
+  /** Which conversation to start with (-c, --resume [id], --no-session); default a new one. */
+  session?: StartChoice;
   /** --tools, --no-tools, --yolo, --allow. */
   tools?: ToolChoices;
   /** `hermes "question"`: sent as soon as the chat is ready. */
@@ -63,13 +68,20 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
     throw err;
   }
   const sessions = new ChatSessions({ home: config.home, cwd, secrets: config.secrets });
+  let choice = options.session ?? { mode: 'new' };
   let opened: OpenedSession;
   try {
-    opened = await sessions.open(options.session ?? { mode: 'new' }, config.model, config.provider);
+    if (choice.mode === 'pick') {
+      const picked = await pickStoredSession(sessions);
+      if (typeof picked === 'number') return picked;
+      choice = picked;
+    }
+    opened = await sessions.open(choice, config.model, config.provider);
   } catch (err) {
     if (err instanceof SessionError) return usageFailure(err.message);
     throw err;
   }
+  if (options.session?.mode === 'pick' && choice.mode === 'new') opened.notices.push('no stored sessions yet; starting a new one');
 
   const conversation = setUpConversation(config, {
     cwd,
@@ -83,7 +95,7 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
   // What Ink's first frame will show: the header, the empty prompt, the status line.
   const [first = ' ', ...rest] = Array.from(IDLE_PLACEHOLDER);
   const prepainted = prepaint(process.stdout, process.stdin, [
-    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir(), instructions: instructionFiles }),
+    headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir(), instructions: instructionFiles, session: opened.session?.id }),
     `${theme.cyan('› ')}${theme.inverse(first)}${theme.dim(rest.join(''))}`,
     theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: conversation.provisionalWindow.tokens })),
   ]);
@@ -102,6 +114,17 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
     restoreFetch();
   }
   return tui.runTui(config, { theme, version: release, prepainted, tools, approvals, sessions, opened, conversation, ...(options.firstMessage ? { firstMessage: options.firstMessage } : {}) });
+}
+
+/** `hermes --resume` without an id: the session chosen in a picker, or the exit code when it was cancelled. */
+async function pickStoredSession(sessions: ChatSessions): Promise<SessionChoice | number> {
+  const stored = sessions.list(PICKER_SESSIONS);
+  if (stored.length === 0) return { mode: 'new' };
+  const { pickSession } = await import('./tui/session-picker.js');
+  const picked = await pickSession(stored, { home: os.homedir() });
+  if (picked === 'cancelled') return 0;
+  if (picked === 'interrupted') return signalExitCode('SIGINT');
+  return { mode: 'resume', id: picked };
 }
 
 /**

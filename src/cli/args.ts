@@ -27,10 +27,12 @@ export interface CliFlags {
   stallTimeout?: number;
   version?: boolean;
   help?: boolean;
-  /** -c: continue the latest session started in this folder. */
+  /** -c: continue the session last used in this folder. */
   continue?: boolean;
   /** --resume <id>: continue the given session (an id or a unique prefix). */
   resume?: string;
+  /** --resume without an id: choose one (a picker in the TUI, a list otherwise). */
+  pickSession?: boolean;
   /** --no-session: store nothing. */
   noSession?: boolean;
   /** --yolo: approve every tool call (dangerous commands still ask, so are denied in one-shot). */
@@ -108,7 +110,9 @@ const BOOLEAN_OPTIONS: Record<string, BooleanOption> = {
 export function parseArgs(argv: readonly string[]): CliFlags {
   const flags: CliFlags = {};
   const words: string[] = [];
-  for (const { name, value } of scanFlags(argv, { values: VALUE_OPTIONS, booleans: BOOLEAN_OPTIONS }, { positional, words })) {
+  const { rest, bareResume } = takeBareResume(argv);
+  if (bareResume) flags.pickSession = true;
+  for (const { name, value } of scanFlags(rest, { values: VALUE_OPTIONS, booleans: BOOLEAN_OPTIONS }, { positional, words })) {
     if (value === undefined) {
       const boolean = BOOLEAN_OPTIONS[name]!;
       if (boolean === 'noStream') flags.stream = false;
@@ -125,9 +129,27 @@ export function parseArgs(argv: readonly string[]): CliFlags {
   return flags;
 }
 
+/** `--resume` last, or before another flag: no id given (its value is optional, unlike other flags'). */
+function takeBareResume(argv: readonly string[]): { rest: readonly string[]; bareResume: boolean } {
+  const isFlag = (arg: string | undefined): boolean => {
+    if (arg === undefined || arg === '--') return true;
+    const name = arg.startsWith('--') ? arg.split('=', 1)[0]! : arg;
+    return name in VALUE_OPTIONS || name in BOOLEAN_OPTIONS;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--resume' && isFlag(argv[i + 1])) return { rest: [...argv.slice(0, i), ...argv.slice(i + 1)], bareResume: true };
+    if (arg in VALUE_OPTIONS) i++; // its value, whatever it looks like
+  }
+  return { rest: argv, bareResume: false };
+}
+
 function checkCombinations(flags: CliFlags): void {
-  if (flags.continue && flags.resume !== undefined) throw new UsageError('use either --continue or --resume, not both');
-  if (flags.noSession && (flags.continue || flags.resume !== undefined)) {
+  const resume = flags.resume !== undefined || flags.pickSession === true;
+  if (flags.resume !== undefined && flags.pickSession) throw new UsageError('--resume is given twice');
+  if (flags.continue && resume) throw new UsageError('use either --continue or --resume, not both');
+  if (flags.noSession && (flags.continue || resume)) {
     throw new UsageError('--no-session cannot be combined with --continue or --resume');
   }
   if (flags.noTools && flags.tools) throw new UsageError('use either --tools or --no-tools, not both');

@@ -33,8 +33,9 @@ Options:
                                   a terminal
       --max-turns <n>             model requests allowed for one prompt (default 25)
       --stall-timeout <seconds>   give up when a stream is silent this long (default 120)
-  -c, --continue                  continue the latest session started in this folder
-      --resume <id>               continue the given session (an id or a unique prefix)
+  -c, --continue                  continue the session last used in this folder
+      --resume [id]               continue the given session (an id or a unique prefix);
+                                  without an id, choose one (a list without a terminal)
       --no-session                store nothing (sessions live in HERMES_HOME/sessions)
       --yolo                      approve every tool call (dangerous commands and changes
                                   outside the working folder still ask)

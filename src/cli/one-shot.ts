@@ -108,6 +108,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
       ...agentSettings(config),
       ...conversationAgentOptions(config, conversation),
       onMessage: options.session?.session?.recorder,
+      onCompaction: options.session?.session?.compactionRecorder,
       tools: options.tools?.registry,
       cwd,
     });

@@ -2,9 +2,12 @@
 // piped stdin), resolves the configuration and hands over. Usage and configuration mistakes
 // end here with one line and exit code 2; main.ts loads this module with a dynamic import.
 
+import os from 'node:os';
 import { ConfigError, ensureHome, resolveConfig } from '../agent/config.js';
 import { openSession, sessionChoice, type OpenedSession } from '../agent/session/open.js';
 import { SessionError } from '../agent/session/read.js';
+import { resumedLine, sessionRows } from '../agent/session/listing.js';
+import { SessionStore, sessionsDir } from '../agent/session/store.js';
 import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools, type ToolSetup } from '../agent/tools/setup.js';
 import { parseArgs, UsageError, type CliFlags } from './args.js';
@@ -13,6 +16,8 @@ import { USAGE_EXIT, usageFailure } from './usage-error.js';
 
 /** How long piped stdin may stay silent before a person at a terminal is told we are waiting. */
 const STDIN_HINT_AFTER_MS = 3000;
+/** How many sessions `hermes --resume` lists without a terminal. */
+const SESSIONS_LISTED = 100;
 
 
 /** An exit code, or which text main.ts should print (it owns the help text and the version). */
@@ -46,6 +51,10 @@ async function start(flags: CliFlags): Promise<number> {
   const stdinIsTTY = process.stdin.isTTY === true;
   const stdoutIsTTY = process.stdout.isTTY === true;
 
+  const interactive = flags.prompt === undefined && stdinIsTTY && stdoutIsTTY;
+  // Without the chat there is nothing to pick with: the sessions are listed instead.
+  if (flags.pickSession && !interactive) return listSessions(resolveConfig({ flags, env, requireApiKey: false }).home);
+
   if (flags.prompt === undefined && stdinIsTTY) {
     if (!stdoutIsTTY) {
       return usageFailure('no prompt: pass one with -p "...", or pipe text into hermes (the interactive mode needs a terminal)');
@@ -78,6 +87,8 @@ async function start(flags: CliFlags): Promise<number> {
   if ('usage' in combined) return usageFailure(combined.usage);
 
   const choice = sessionChoice(flags);
+  // Not reached (the list is printed above, before a key is needed); here for the type's sake.
+  if (choice.mode === 'pick') return listSessions(config.home);
   if (choice.mode !== 'none') ensureHome(config, env);
   let opened: OpenedSession;
   try {
@@ -94,6 +105,8 @@ async function start(flags: CliFlags): Promise<number> {
     if (err instanceof SessionError) return usageFailure(err.message);
     throw err;
   }
+  // For a person watching (scripts read stdout, and a quiet stderr): which conversation goes on.
+  if (opened.resumed && process.stderr.isTTY) process.stderr.write(`hermes: ${resumedLine(opened.resumed)}\n`);
   for (const notice of opened.notices) process.stderr.write(`hermes: ${notice}\n`);
 
   if (flags.council !== undefined) {
@@ -119,6 +132,23 @@ async function start(flags: CliFlags): Promise<number> {
     showReasoning: flags.showReasoning ?? false,
     env,
   });
+}
+
+/** `hermes --resume` without a chat: one line per stored session, last used first, on stdout; exit 0. */
+function listSessions(home: string): number {
+  let sessions;
+  try {
+    sessions = new SessionStore(sessionsDir(home)).listSessions({ limit: SESSIONS_LISTED });
+  } catch (err) {
+    if (err instanceof SessionError) return usageFailure(err.message);
+    throw err;
+  }
+  if (sessions.length === 0) {
+    process.stderr.write('hermes: no stored sessions yet\n');
+    return 0;
+  }
+  process.stdout.write(`${sessionRows(sessions, { home: os.homedir() }).join('\n')}\n`);
+  return 0;
 }
 
 async function readStdin(hasPrompt: boolean): Promise<StdinText> {

@@ -186,7 +186,7 @@ export function App(props: AppProps) {
 
   const items = useRef<StaticItem[] | undefined>(undefined);
   if (items.current === undefined) {
-    const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home, instructions: props.conversation?.instructionFiles });
+    const header = headerText(theme, { version: props.version, model: agent.model, provider: agent.providerId, cwd: props.cwd, home: props.home, instructions: props.conversation?.instructionFiles, session: props.sessions?.current?.id });
     items.current = [{ id: 0, text: header, lines: [header] }];
     const replayed = transcript.take();
     if (replayed.length > 0) items.current.push(staticItem(nextId.current++, replayed, columnsRef.current));

@@ -3,6 +3,7 @@
 // A write failure is reported through the sink the App installs (before that, it waits).
 // With --no-session nothing is ever written: /resume then only reads.
 
+import type { Compaction } from '../agent/context/compactor.js';
 import { tryLock } from '../agent/session/lock.js';
 import { openSession, type OpenedSession, type SessionChoice } from '../agent/session/open.js';
 import { SessionError } from '../agent/session/read.js';
@@ -69,6 +70,11 @@ export class ChatSessions {
   /** Pass as the agent's onMessage: every message goes to whichever session is current. */
   readonly recorder = (message: ChatMessage): void => {
     this.#current?.append(message);
+  };
+
+  /** Pass as the agent's onCompaction: a resume continues from the compacted view. */
+  readonly compactionRecorder = (compaction: Compaction): void => {
+    this.#current?.appendCompaction(compaction);
   };
 
   /** /model, /provider: recorded in the file so a resume knows what was used. */

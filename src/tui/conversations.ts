@@ -9,7 +9,7 @@ import type { ApprovalPolicy } from '../agent/tools/approval.js';
 import type { ApprovalQueue } from './approvals.js';
 import type { ChatSessions } from './chat-sessions.js';
 import { shortPath } from './format.js';
-import { localTime, sessionListLines } from './session-list.js';
+import { resumedTitle, sessionListLines } from './session-list.js';
 import type { Theme } from './theme.js';
 import { oneLine } from './tool-summary.js';
 import type { Transcript } from './transcript.js';
@@ -97,10 +97,10 @@ export function createConversations(deps: ConversationDeps): Conversations {
         }
         agent.load(resumed.messages);
         forgetApprovals();
-        const count = resumed.messages.length === 1 ? '1 message' : `${resumed.messages.length} messages`;
         const folder = oneLine(shortPath(resumed.cwd, deps.home), 60);
+        const title = resumedTitle({ id: resumed.id, startedAt: resumed.startedAt, cwd: resumed.cwd, messageCount: resumed.messages.length }, deps.home);
         transcript.line('');
-        transcript.line(t.dim(`──── resumed session ${resumed.id} · ${localTime(resumed.startedAt)} · ${folder} · ${count} ────`));
+        transcript.line(t.dim(`──── ${title} ────`));
         transcript.replay(resumed.messages);
         for (const warning of resumed.warnings) transcript.notice(warning, 'dim');
         if (resumed.cwd !== deps.cwd) transcript.notice(`(it was started in ${folder}; tools work in ${shortPath(deps.cwd, deps.home)})`, 'dim');

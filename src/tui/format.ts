@@ -32,11 +32,13 @@ export const IDLE_PLACEHOLDER = 'ask anything · /help for commands';
 /** The first line: hermes, version, model, provider, working folder, instruction files loaded. */
 export function headerText(
   theme: { bold(s: string): string; dim(s: string): string },
-  info: { version: string; model: string; provider: string; cwd: string; home?: string; instructions?: readonly string[] },
+  info: { version: string; model: string; provider: string; cwd: string; home?: string; instructions?: readonly string[]; session?: string },
 ): string {
   const folder = sanitizeForTerminal(shortPath(info.cwd, info.home));
   const files = info.instructions?.length ? ` · ${info.instructions.map((file) => sanitizeForTerminal(instructionLabel(file, info.cwd, info.home))).join(', ')}` : '';
-  return `${theme.bold('hermes')} ${theme.dim(`${info.version} · ${info.model} · ${info.provider} · ${folder}${files}`)}`;
+  // The id `hermes --resume` takes (absent with --no-session).
+  const session = info.session ? ` · session ${info.session}` : '';
+  return `${theme.bold('hermes')} ${theme.dim(`${info.version} · ${info.model} · ${info.provider} · ${folder}${files}${session}`)}`;
 }
 
 export interface StatusInfo {

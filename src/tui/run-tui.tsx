@@ -8,6 +8,7 @@ import { Agent } from '../agent/agent.js';
 import { agentSettings, type ResolvedConfig } from '../agent/config.js';
 import { conversationAgentOptions, type Conversation } from '../agent/conversation.js';
 import { signalExitCode } from '../agent/signals.js';
+import { continueLine } from '../agent/session/listing.js';
 import type { OpenedSession } from '../agent/session/open.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import { App, type AppSession } from '../components/App.js';
@@ -15,6 +16,7 @@ import type { ApprovalQueue } from './approvals.js';
 import type { ChatSessions } from './chat-sessions.js';
 import { captureConsole } from './console-capture.js';
 import { shortPath } from './format.js';
+import { resumedTitle } from './session-list.js';
 import { InputHistory } from './input-history.js';
 import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
@@ -59,6 +61,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     cwd: process.cwd(),
     tools: start.tools.registry,
     onMessage: start.sessions.recorder,
+    onCompaction: start.sessions.compactionRecorder,
   });
   agent.load(start.opened.messages);
 
@@ -84,7 +87,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
       approvals={start.approvals}
       policy={start.tools.policy}
       sessions={start.sessions}
-      startup={{ messages: start.opened.messages, notices: [...start.opened.notices, ...folderNote(start.opened, process.cwd(), os.homedir())] }}
+      startup={{ messages: start.opened.messages, notices: startupNotices(start.opened, process.cwd(), os.homedir()) }}
       theme={start.theme}
       version={start.version}
       cwd={process.cwd()}
@@ -140,15 +143,15 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
 
+  let code: number | undefined;
   try {
-    const code = await exited;
+    code = await exited;
     // Asked for before unmount: when the last write completes at once, Ink resolves its exit
     // promise inside unmount(), and one made afterwards would never settle (the process then
     // ran out of work and exited 0, whatever code the chat ended with).
     const inkDone = instance.waitUntilExit().catch(() => {});
     instance.unmount();
     await inkDone;
-    return code;
   } finally {
     clearTimeout(warmUp);
     process.off('SIGINT', onSignal);
@@ -161,6 +164,16 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
     process.stdin.pause();
     process.stdin.unref?.();
   }
+  // Below the chat, once it is gone: how to come back to it. Not after a hangup (no terminal).
+  const stored = start.sessions.current?.stored ? start.sessions.current.id : undefined;
+  if (stored && code !== signalExitCode('SIGHUP')) process.stdout.write(`${continueLine(stored)}\n`);
+  return code;
+}
+
+/** What a continued conversation shows under its replayed messages: which one it is, then its notices. */
+function startupNotices(opened: OpenedSession, cwd: string, home: string): string[] {
+  const title = opened.resumed ? [resumedTitle(opened.resumed, home)] : [];
+  return [...title, ...opened.notices, ...folderNote(opened, cwd, home)];
 }
 
 /** Ink draws live frames, unless it thinks it runs in CI (is-in-ci's rule): then it prints only

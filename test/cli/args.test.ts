@@ -126,6 +126,18 @@ describe('session and tool flags', () => {
     expect(usageError(['--no-session', '-c']).message).toMatch(/--no-session/);
     expect(usageError(['--tools', 'read_file', '--no-tools']).message).toMatch(/--tools or --no-tools/);
     expect(usageError(['--allow', ' , ']).message).toMatch(/comma-separated/);
-    expect(usageError(['--resume']).message).toMatch(/needs a value/);
+    expect(usageError(['--resume', '--resume', 'ab']).message).toMatch(/--resume is given twice/);
+    expect(usageError(['--resume', '--no-session']).message).toMatch(/--no-session/);
+    expect(usageError(['--resume=']).message).toMatch(/needs a non-empty value/);
+  });
+
+  it('--resume without an id (last, or before another flag) asks to choose a session', () => {
+    expect(parseArgs(['--resume'])).toEqual({ pickSession: true });
+    expect(parseArgs(['--resume', '-p', 'x'])).toEqual({ pickSession: true, prompt: 'x' });
+    expect(parseArgs(['--resume', '--', 'question'])).toEqual({ pickSession: true, firstMessage: 'question' });
+    // After a flag that takes a value it is that flag's forgotten value, as any flag is.
+    expect(usageError(['-p', '--resume']).message).toMatch(/-p needs a value/);
+    expect(parseArgs(['-s', 'be brief', '--resume'])).toEqual({ system: 'be brief', pickSession: true });
+    expect(parseArgs(['--resume', 'ab12', '-p', 'x'])).toEqual({ resume: 'ab12', prompt: 'x' });
   });
 });

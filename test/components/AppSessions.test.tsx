@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionStore, sessionsDir } from '../../src/agent/session/index.js';
+import { localTime } from '../../src/agent/session/listing.js';
 import type { AssistantMessage, ChatMessage } from '../../src/agent/types.js';
 import type { Step } from '../support/loopback.js';
 import { chatTextSse } from '../support/wire/openai-chat.js';
@@ -115,7 +116,7 @@ describe('sessions in the TUI', () => {
     expect(messages.slice(-2)).toEqual(['go on', 'Going on.']);
   });
 
-  it('/sessions lists recent conversations: id, time, folder, message count and first prompt', async () => {
+  it('/sessions lists recent conversations, last used first: id, time of last use, folder, message count and first prompt', async () => {
     const cwd = path.join(work.dir, 'project');
     const older = seed(EARLIER, cwd);
     await sleep(5); // file names sort by start time, to the millisecond
@@ -123,12 +124,21 @@ describe('sessions in the TUI', () => {
     const app = await startApp({ cwd, home, script: [answer('Hi.')] });
     await app.type('/sessions', '\r');
     const lines = app.committed();
-    const at = lines.indexOf('recent sessions (/resume ID continues one):');
+    const at = lines.indexOf('recent sessions, last used first (/resume ID continues one):');
     expect(at).toBeGreaterThan(0);
-    // newest first
+    // last used first
     expect(lines[at + 1]).toMatch(new RegExp(`^  ${other.id}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  .*other +2 messages  elsewhere question with two lines$`));
     expect(lines[at + 2]).toMatch(new RegExp(`^  ${older.id}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  .*project +6 messages  what is in a\\.txt\\?$`));
     expect(lines).toHaveLength(at + 3);
+
+    // continuing the older one makes it the last used (the time shown is that of its last write)
+    const later = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(older.file, later, later);
+    await app.type('/sessions', '\r');
+    const again = app.committed();
+    const second = again.lastIndexOf('recent sessions, last used first (/resume ID continues one):');
+    expect(again[second + 1]).toContain(`  ${older.id}  ${localTime(later.toISOString())}  `);
+    expect(again[second + 2]).toContain(other.id);
 
     // once this chat is stored it is listed too, marked
     await app.type('hello', '\r');

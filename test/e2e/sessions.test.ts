@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer, Step } from '../support/loopback.js';
+import { startContextServer } from '../support/context-server.js';
 import { chatTextFrames, chatTextSse } from '../support/wire/openai-chat.js';
 import { conversationOf, e2eScope, runHermes, startHermes } from './helpers.js';
 import { hasTmux, TmuxServer } from './tmux.js';
@@ -274,5 +275,181 @@ describe('a HERMES_HOME that cannot be created', () => {
       expect(await hermes.exitCode()).toBe('2');
       expect(await hermes.screen()).toContain(`hermes: cannot create HERMES_HOME ${home}`);
     }
+  });
+});
+
+describe('sessions you can find', () => {
+  const idOf = (file: string): string => path.basename(file, '.jsonl').split('_').at(-1)!;
+  const userPrompts = (body: any): string[] => conversationOf(body).filter((m: any) => m.role === 'user').map((m: any) => m.content);
+
+  it('-c continues the session used last, not the one started last', async () => {
+    server = await scope.serve([answer('a1'), answer('b1'), answer('a2'), answer('a3')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'session A'], { env });
+    await runHermes(['-p', 'session B'], { env });
+    const [a, b] = files();
+    expect((await runHermes(['--resume', idOf(a!), '-p', 'back to A'], { env })).code).toBe(0);
+    const continued = await runHermes(['-c', '-p', 'and again'], { env });
+    expect(continued.code).toBe(0);
+    expect(userPrompts(server.requests[3]!.json)).toEqual(['session A', 'back to A', 'and again']);
+    expect(files()).toEqual([a, b]);
+  });
+
+  it('--resume without an id and without a terminal lists the sessions, last used first, and exits 0 without a request or a key', async () => {
+    server = await scope.serve([answer('one'), answer('two'), answer('three')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'the first\nprompt'], { env });
+    await runHermes(['-p', 'the second'], { env });
+    const [first, second] = files();
+    await runHermes(['--resume', idOf(first!), '-p', 'used again'], { env });
+
+    const { OPENAI_API_KEY: _key, ...noKey } = env;
+    for (const args of [['--resume'], ['--resume', '-p', 'ignored'], ['-m', 'x', '--resume']]) {
+      const listed = await runHermes(args, { env: noKey });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stderr).toBe('');
+      const rows = listed.stdout.trimEnd().split('\n');
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toMatch(new RegExp(`^${idOf(first!)}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  .* 4 messages  the first prompt$`));
+      expect(rows[1]).toMatch(new RegExp(`^${idOf(second!)}  .* 2 messages  the second$`));
+    }
+    expect(server.requests).toHaveLength(3);
+
+    const empty = await runHermes(['--resume'], { env: { ...noKey, HERMES_HOME: path.join(scope.home().hermesHome) } });
+    expect(empty).toMatchObject({ code: 0, stdout: '' });
+    expect(empty.stderr).toBe('hermes: no stored sessions yet\n');
+    const both = await runHermes(['--resume', '-c'], { env });
+    expect(both.code).toBe(2);
+  });
+
+  it('a torn line is reported on the resume that finds it, not on every later one', async () => {
+    server = await scope.serve([answer('first answer'), answer('second answer'), answer('third answer')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    fs.appendFileSync(files()[0]!, '{"type":"message","at":"2026-11-23T00:00:00Z","message":{"role":"user","cont');
+    const second = await runHermes(['-c', '-p', 'second'], { env });
+    expect(second.stderr).toMatch(/^hermes: session \w+: the last line is incomplete/m);
+    const third = await runHermes(['-c', '-p', 'third'], { env });
+    expect(third.code).toBe(0);
+    expect(third.stderr).toBe('');
+    expect(userPrompts(server.requests[2]!.json)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('a conversation compacted over several -c turns is resumed from the compacted view; the file keeps every message', async () => {
+    const WINDOW = 6_000;
+    const context = await startContextServer({ window: WINDOW, answer: () => ({ kind: 'stream', chunks: [chatTextSse(['noted'], { usage: true })] }) });
+    server = context;
+    const { env, files, records } = setup(context);
+    try {
+    const windowEnv = { ...env, HERMES_CONTEXT_WINDOW: String(WINDOW) };
+    const prompt = (n: number): string => `note ${n}: ${'word '.repeat(1_000)}`;
+    for (let n = 1; n <= 6; n++) {
+      const run = await runHermes([...(n === 1 ? [] : ['-c']), '-p', prompt(n)], { env: windowEnv });
+      expect(run.code, run.stderr).toBe(0);
+    }
+    expect(files()).toHaveLength(1);
+    const stored = records(files()[0]!);
+    expect(stored.some((r) => r.type === 'compaction' && typeof r.summary === 'string')).toBe(true);
+    // Nothing said is lost from disk.
+    expect(stored.filter((r) => r.type === 'message' && r.message.role === 'user').map((r) => r.message.content)).toEqual([1, 2, 3, 4, 5, 6].map(prompt));
+    expect(context.counted.some((c) => c.refused)).toBe(false);
+
+    const ordinary = context.counted.filter((c) => !c.summary);
+    const last = conversationOf(ordinary.at(-1)!.request.json).map((m: any) => m.content);
+    expect(last[0]).toMatch(/^\[Reference summary of the earlier conversation/);
+    expect(last).not.toContain(prompt(1));
+    expect(last.at(-1)).toBe(prompt(6));
+    expect(ordinary.at(-1)!.tokens).toBeLessThan(WINDOW);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.skipIf(!hasTmux)('--resume without an id opens a picker (arrows, Enter); the header and a line name the session, and on exit the command to continue it is printed', async () => {
+    server = await scope.serve([answer('one'), answer('two'), answer('after the pick')]);
+    const { env, files, records } = setup(server);
+    await runHermes(['-p', 'older prompt'], { env });
+    await runHermes(['-p', 'newer prompt'], { env });
+    const [older] = files();
+    const id = idOf(older!);
+
+    const hermes = await terminals.start('picker', { home: env.HERMES_HOME, baseURL: server.baseURL, args: ['--resume'] });
+    await hermes.waitForScreen((s) => s.includes('resume which session?') && s.includes('older prompt'), 'the picker');
+    expect((await hermes.screen()).split('\n').find((row) => row.includes('newer prompt'))).toMatch(/^› /);
+    await hermes.key('Down');
+    await hermes.waitForScreen((s) => /^› .*older prompt/m.test(s), 'the choice moving down');
+    await hermes.key('Enter');
+    const screen = await hermes.waitForScreen((s) => s.includes('ask anything') && s.includes(`resumed session ${id}`), 'the resumed chat');
+    expect(screen).not.toContain('resume which session?');
+    expect(screen).toMatch(new RegExp(`^hermes .* · session ${id}$`, 'm'));
+    expect(screen).toMatch(new RegExp(`resumed session ${id} · .* · 2 messages`));
+    await hermes.type('go on');
+    await hermes.key('Enter');
+    await hermes.waitForScreen((s) => s.includes('after the pick'), 'the answer');
+    await hermes.key('C-d');
+    expect(await hermes.exitCode()).toBe('0');
+    const after = await hermes.screen();
+    expect(after).toContain(`session ${id} · continue it with: hermes --resume ${id}`);
+    expect(records(older!).filter((r) => r.type === 'message').map((r) => r.message.content)).toEqual(['older prompt', 'one', 'go on', 'after the pick']);
+  });
+
+  it.skipIf(!hasTmux)('Esc in the picker cancels: exit 0, nothing stored; -c shows the resumed line', async () => {
+    server = await scope.serve([answer('one')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'only prompt'], { env });
+    const hermes = await terminals.start('picker-esc', { home: env.HERMES_HOME, baseURL: server.baseURL, args: ['--resume'] });
+    await hermes.waitForScreen((s) => s.includes('only prompt'), 'the picker');
+    await hermes.key('Escape');
+    expect(await hermes.exitCode()).toBe('0');
+    expect(files()).toHaveLength(1);
+
+    const continued = await terminals.start('continued', { home: env.HERMES_HOME, baseURL: server.baseURL, args: ['-c'] });
+    await continued.waitForScreen((s) => s.includes(`resumed session ${idOf(files()[0]!)}`) && s.includes('2 messages') && s.includes('ask anything'), 'the resumed line');
+    await continued.key('C-d');
+    expect(await continued.exitCode()).toBe('0');
+  });
+});
+
+describe('compaction in the chat', () => {
+  it.skipIf(!hasTmux)('/compact is recorded in the session file, and -c continues from the summary', async () => {
+    const context = await startContextServer({ window: 6_000, answer: () => ({ kind: 'stream', chunks: [chatTextSse(['noted'], { usage: true })] }) });
+    try {
+      const { env, files, records } = setup(context);
+      const windowEnv = { ...env, HERMES_CONTEXT_WINDOW: '6000' };
+      const prompt = (n: number): string => `note ${n}: ${'word '.repeat(700)}`;
+      for (let n = 1; n <= 2; n++) await runHermes([...(n === 1 ? [] : ['-c']), '-p', prompt(n)], { env: windowEnv });
+
+      const hermes = await terminals.start('compact', { home: env.HERMES_HOME, baseURL: context.baseURL, args: ['-c'], env: { HERMES_CONTEXT_WINDOW: '6000' } });
+      await hermes.waitForScreen((s) => s.includes('ask anything'), 'the prompt', 20_000);
+      await hermes.type('/compact');
+      await hermes.key('Enter');
+      await hermes.waitForScreen((s) => s.includes('(older messages summarised)'), 'the compaction line');
+      await hermes.key('C-d');
+      expect(await hermes.exitCode()).toBe('0');
+      expect(records(files()[0]!).filter((r) => r.type === 'compaction')).toHaveLength(1);
+
+      const next = await runHermes(['-c', '-p', 'after'], { env: windowEnv });
+      expect(next.code, next.stderr).toBe(0);
+      const sent = conversationOf(context.counted.at(-1)!.request.json).map((m: any) => m.content);
+      expect(sent[0]).toMatch(/^\[Reference summary of the earlier conversation/);
+      expect(sent).not.toContain(prompt(1));
+      expect(sent.at(-1)).toBe('after');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a one-shot continuing a session at a terminal', () => {
+  it.skipIf(!hasTmux)('says on stderr which session it resumed and how many messages it had', async () => {
+    server = await scope.serve([answer('one'), answer('two')]);
+    const { env, files } = setup(server);
+    await runHermes(['-p', 'first'], { env });
+    const id = path.basename(files()[0]!, '.jsonl').split('_').at(-1);
+    const hermes = await terminals.start('one-shot-c', { home: env.HERMES_HOME, baseURL: server.baseURL, args: ['-c', '-p', 'again'] });
+    expect(await hermes.exitCode()).toBe('0');
+    const screen = await hermes.screen();
+    expect(screen).toContain(`hermes: resumed session ${id} (2 messages)`);
+    expect(screen).toContain('two');
   });
 });

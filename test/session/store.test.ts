@@ -36,6 +36,11 @@ function newSession(options: { cwd?: string; secrets?: string[] } = {}): Session
   return store.createSession({ cwd: options.cwd ?? '/work/project', model: 'gpt-test', provider: 'openai', secrets: options.secrets });
 }
 
+/** Sets when a session was last used (its file's modification time). */
+function usedAt(file: string, iso: string): void {
+  fs.utimesSync(file, new Date(iso), new Date(iso));
+}
+
 /** Fixes the clock so sessions get distinct, known start times. */
 function at(iso: string): void {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -243,7 +248,29 @@ describe('damaged files', () => {
     expect(fs.readFileSync(session.file).subarray(0, before.length).equals(before)).toBe(true);
     const reloaded = store.loadSession(session.id);
     expect(reloaded.messages.map((m) => m.content)).toEqual(['question', 'complete answer', 'second question', 'third question']);
-    expect(reloaded.warnings).toEqual([`session ${session.id}: line 5 is damaged (not valid JSON); skipped it`]);
+    // Reported when it was resumed; a repaired record says so, and later loads are quiet about it.
+    expect(reloaded.warnings).toEqual([]);
+    const repaired = lines(session.file).filter((line) => line.startsWith('{"type":"repaired"'));
+    expect(repaired.map((line) => JSON.parse(line).lines)).toEqual([[5]]);
+  });
+
+  it('reports damage once: a later resume names only damage that is new', () => {
+    const session = storedSession();
+    const text = fs.readFileSync(session.file, 'utf8').split('\n');
+    text[2] = 'garbage';
+    fs.writeFileSync(session.file, text.join('\n'));
+
+    const first = store.resumeSession(session.id);
+    expect(first.warnings).toEqual([`session ${session.id}: line 3 is damaged (not valid JSON); skipped it`]);
+    first.session.append(user('after the damage'));
+    first.session.close();
+    expect(store.resumeSession(session.id).warnings).toEqual([]);
+
+    fs.appendFileSync(session.file, 'more garbage\n');
+    const third = store.resumeSession(session.id);
+    expect(third.warnings).toEqual([`session ${session.id}: line 8 is damaged (not valid JSON); skipped it`]);
+    // Loading alone (--no-session) records nothing: the new damage is still news.
+    expect(store.loadSession(session.id).warnings).toHaveLength(1);
   });
 
   it('skips a damaged line in the middle with a warning naming the line', () => {
@@ -371,18 +398,27 @@ describe('listing sessions', () => {
     expect(store.listSessions()[0]).toMatchObject({ messageCount: 41, firstPrompt: 'start' });
   });
 
-  it('finds the latest session started in a working folder', () => {
+  it('finds the session last used in a working folder: a continued older one beats a newer one', () => {
     const older = sessionAt('2026-01-01T10:00:00.000Z', '/p/one', ['old']);
     const newer = sessionAt('2026-01-02T10:00:00.000Z', '/p/one', ['new']);
-    sessionAt('2026-01-03T10:00:00.000Z', '/p/two', ['elsewhere']);
-    // Continuing the older one later does not make it the latest started.
-    store.resumeSession(older.id).session.append(user('continued'));
-
+    const elsewhere = sessionAt('2026-01-03T10:00:00.000Z', '/p/two', ['elsewhere']);
+    usedAt(older.file, '2026-01-01T10:00:00.000Z');
+    usedAt(newer.file, '2026-01-02T10:00:00.000Z');
+    usedAt(elsewhere.file, '2026-01-03T10:00:00.000Z');
     expect(store.latestSessionFor('/p/one')?.id).toBe(newer.id);
-    expect(store.latestSessionFor('/p/one/../one/')?.id).toBe(newer.id);
+
+    store.resumeSession(older.id).session.append(user('continued'));
+    usedAt(older.file, '2026-01-04T10:00:00.000Z');
+    expect(store.latestSessionFor('/p/one')?.id).toBe(older.id);
+    expect(store.latestSessionFor('/p/one/../one/')?.id).toBe(older.id);
     expect(store.latestSessionFor('/p/three')).toBeUndefined();
     const continued = store.continueLatest('/p/one');
-    expect(continued?.session.file).toBe(newer.file);
-    expect(continued?.messages.map((m) => m.content)).toEqual(['new', 'answer to new']);
+    expect(continued?.session.file).toBe(older.file);
+    expect(continued?.messages.map((m) => m.content)).toEqual(['old', 'answer to old', 'continued']);
+    expect(store.listSessions().map((s) => [s.id, s.updatedAt])).toEqual([
+      [older.id, '2026-01-04T10:00:00.000Z'],
+      [elsewhere.id, '2026-01-03T10:00:00.000Z'],
+      [newer.id, '2026-01-02T10:00:00.000Z'],
+    ]);
   });
 });

@@ -27,6 +27,17 @@ export interface OpenedSession {
   messages: ChatMessage[];
   /** One line each: damaged lines skipped, tool calls repaired, "no earlier session". */
   notices: string[];
+  /** Set when a stored conversation is continued (-c, --resume): what to say about it. */
+  resumed?: ResumedInfo;
+}
+
+export interface ResumedInfo {
+  id: string;
+  startedAt: string;
+  /** The folder it was started in ('' when its header was lost). */
+  cwd: string;
+  /** Messages in the conversation continued (the compacted view, after a compaction). */
+  messageCount: number;
 }
 
 /** How long a second hermes waits for the one writing the session it wants to continue. */
@@ -58,12 +69,17 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
   if (resumed.model !== options.model || resumed.provider !== options.provider) {
     resumed.session.switchModel(options.model, options.provider);
   }
-  return { session: resumed.session, messages: resumed.messages, notices: resumed.warnings };
+  const info: ResumedInfo = { id: resumed.id, startedAt: resumed.header.startedAt, cwd: resumed.header.cwd, messageCount: resumed.messages.length };
+  return { session: resumed.session, messages: resumed.messages, notices: resumed.warnings, resumed: info };
 }
 
+/** `hermes --resume` without an id: the front end lets the user choose, then opens that one. */
+export type StartChoice = SessionChoice | { mode: 'pick' };
+
 /** The choice the command-line flags make. */
-export function sessionChoice(flags: { continue?: boolean; resume?: string; noSession?: boolean }): SessionChoice {
+export function sessionChoice(flags: { continue?: boolean; resume?: string; pickSession?: boolean; noSession?: boolean }): StartChoice {
   if (flags.noSession) return { mode: 'none' };
+  if (flags.pickSession) return { mode: 'pick' };
   if (flags.resume !== undefined) return { mode: 'resume', id: flags.resume };
   if (flags.continue) return { mode: 'continue' };
   return { mode: 'new' };

@@ -17,8 +17,12 @@ export interface ParsedSessionFile {
   model: string;
   provider: ProviderId;
   messages: ChatMessage[];
-  /** One line each, ready to print. */
+  /** One line each, ready to print; damage a repaired record names is not among them. */
   warnings: string[];
+  /** Damaged lines (1-based; 0 for a missing header) not reported before. */
+  newDamage: number[];
+  /** Some damage was found that an earlier resume already reported. */
+  knownDamage: boolean;
   /** false: the last line has no newline; the next append must start a new line first. */
   endsWithNewline: boolean;
 }
@@ -41,25 +45,33 @@ export function readSessionFile(file: string, id: string): ParsedSessionFile {
   const header = hasHeader ? (first.record as SessionHeader) : headerFromName(file, id);
   let { model, provider } = header;
   const messages: ChatMessage[] = [];
-  const warnings: string[] = [];
+  // Warnings by line number, so those a repaired record (read later in the file) names can go.
+  const damage = new Map<number, string>();
+  const known = new Set<number>();
   // A write that failed (a full disk) or was cut short left the header torn, blank or absent.
-  if (!hasHeader) warnings.push(`session ${id}: its first line is not a session header (a write probably failed there); its folder and model are unknown`);
+  if (!hasHeader) damage.set(0, `session ${id}: its first line is not a session header (a write probably failed there); its folder and model are unknown`);
 
   for (let i = hasHeader ? 1 : 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue; // a newline added after a failed write
     const decoded = decodeLine(line);
     if (decoded.ok) {
-      if (decoded.record.type === 'message') messages.push(decoded.record.message);
-      else if (decoded.record.type === 'meta') ({ model, provider } = decoded.record);
+      const { record } = decoded;
+      if (record.type === 'message') messages.push(record.message);
+      else if (record.type === 'meta') ({ model, provider } = record);
+      // The compacted view replaces everything before it; the older records stay on disk.
+      else if (record.type === 'compaction') messages.splice(0, messages.length, ...record.messages);
+      else if (record.type === 'repaired') for (const n of record.lines) known.add(n);
       continue;
     }
     if (decoded.reason === 'unknown') continue;
     const torn = i === lines.length - 1 && !endsWithNewline;
-    if (torn) warnings.push(`session ${id}: the last line is incomplete (hermes probably stopped while writing it); skipped it`);
-    else warnings.push(`session ${id}: line ${i + 1} is damaged (${decoded.reason === 'json' ? 'not valid JSON' : 'not a session record'}); skipped it`);
+    if (torn) damage.set(i + 1, `session ${id}: the last line is incomplete (hermes probably stopped while writing it); skipped it`);
+    else damage.set(i + 1, `session ${id}: line ${i + 1} is damaged (${decoded.reason === 'json' ? 'not valid JSON' : 'not a session record'}); skipped it`);
   }
-  return { header, model, provider, messages, warnings, endsWithNewline };
+  const newDamage = [...damage.keys()].filter((n) => !known.has(n));
+  const warnings = newDamage.map((n) => damage.get(n)!);
+  return { header, model, provider, messages, warnings, newDamage, knownDamage: newDamage.length < damage.size, endsWithNewline };
 }
 
 /** Stops reading the head of a file here: the first prompt is normally on line 2. */

@@ -1,5 +1,7 @@
 // The session file format: one JSON record per line. The header comes first; then one record
-// per message as it entered the history; a model or provider switch adds a meta record.
+// per message as it entered the history; a model or provider switch adds a meta record; a
+// compaction adds the view it made (the messages after it continue that view, nothing earlier
+// is removed); damage that was reported once is noted in a repaired record.
 // Every string is redacted on the way out, so a key the user pasted never reaches the disk.
 
 import { redactSecrets } from '../../stream/redact.js';
@@ -43,7 +45,27 @@ export interface CouncilRecord {
   council: unknown;
 }
 
-export type SessionRecord = SessionHeader | MessageRecord | MetaRecord | CouncilRecord;
+
+/** The conversation was compacted: from here on it continues from `messages`, not from what came before. */
+export interface CompactionRecord {
+  type: 'compaction';
+  at: string;
+  /** The summary that replaced the older part, when one did (else only tool output was shortened). */
+  summary?: string;
+  /** How many messages of the view before it the compacted view replaces. */
+  replaces: number;
+  /** The compacted view: summary message, shortened tool results, the recent part verbatim. */
+  messages: ChatMessage[];
+}
+
+/** Damaged lines (1-based; 0: a missing header) that were reported when the session was continued: not reported again. */
+export interface RepairedRecord {
+  type: 'repaired';
+  at: string;
+  lines: number[];
+}
+
+export type SessionRecord = SessionHeader | MessageRecord | MetaRecord | CouncilRecord | CompactionRecord | RepairedRecord;
 
 /** The byte prefix of every message line (`type` is always serialised first). */
 export const MESSAGE_LINE_PREFIX = '{"type":"message"';
@@ -95,6 +117,16 @@ export function decodeLine(line: string): DecodedLine {
     case 'meta':
       if (typeof data.model !== 'string' || typeof data.provider !== 'string') return { ok: false, reason: 'shape' };
       return { ok: true, record: { type: 'meta', at: typeof data.at === 'string' ? data.at : '', model: data.model, provider: data.provider as ProviderId } };
+    case 'compaction': {
+      if (!Array.isArray(data.messages) || typeof data.replaces !== 'number') return { ok: false, reason: 'shape' };
+      const messages = data.messages.map(toChatMessage);
+      if (!messages.every((m): m is ChatMessage => m !== undefined)) return { ok: false, reason: 'shape' };
+      const summary = typeof data.summary === 'string' ? { summary: data.summary } : {};
+      return { ok: true, record: { type: 'compaction', at: typeof data.at === 'string' ? data.at : '', ...summary, replaces: data.replaces, messages } };
+    }
+    case 'repaired':
+      if (!Array.isArray(data.lines) || !data.lines.every((n) => Number.isInteger(n))) return { ok: false, reason: 'shape' };
+      return { ok: true, record: { type: 'repaired', at: typeof data.at === 'string' ? data.at : '', lines: data.lines as number[] } };
     default:
       return { ok: false, reason: 'unknown' };
   }

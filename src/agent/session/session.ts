@@ -8,6 +8,7 @@
 
 import path from 'node:path';
 import { makeDirs } from '../make-dirs.js';
+import type { Compaction } from '../context/compactor.js';
 import type { ChatMessage, ProviderId } from '../types.js';
 import { sessionFileName } from './naming.js';
 import { encodeRecord, SESSION_VERSION, type SessionHeader, type SessionRecord } from './records.js';
@@ -116,6 +117,21 @@ export class Session {
   readonly recorder = (message: ChatMessage): void => {
     this.append(message);
   };
+
+  /** Pass as the agent's `onCompaction`: the compacted view, which a resume continues from. */
+  readonly compactionRecorder = (compaction: Compaction): void => {
+    this.appendCompaction(compaction);
+  };
+
+  appendCompaction(compaction: Pick<Compaction, 'history' | 'summary' | 'replaces'>): boolean {
+    const summary = compaction.summary === undefined ? {} : { summary: compaction.summary };
+    return this.#write([{ type: 'compaction', at: new Date().toISOString(), ...summary, replaces: compaction.replaces, messages: compaction.history }]);
+  }
+
+  /** Damaged lines just reported: noted in the file with the next write, so a later resume is quiet about them. */
+  noteRepaired(lines: readonly number[]): void {
+    this.#unwritten.push({ type: 'repaired', at: new Date().toISOString(), lines: [...lines] });
+  }
 
   /** Writes one message record. Returns false when the write failed (see `error`). */
   append(message: ChatMessage): boolean {

@@ -48,7 +48,7 @@ export interface SessionSummary {
   id: string;
   file: string;
   startedAt: string;
-  /** Last write (file modification time), ISO. */
+  /** Last use: the last write (file modification time), ISO. */
   updatedAt: string;
   cwd: string;
   model: string;
@@ -97,44 +97,50 @@ export class SessionStore {
    */
   resumeSession(idOrPrefix: string, options: SessionWriteOptions & { lock?: SessionLock } = {}): ResumedSession {
     const { lock, ...write } = options;
-    let read: { loaded: LoadedSession; endsWithNewline: boolean };
+    let read: { loaded: LoadedSession; endsWithNewline: boolean; newDamage: number[] };
     try {
       read = this.#load(idOrPrefix);
     } catch (err) {
       lock?.release();
       throw err;
     }
-    const { loaded, endsWithNewline } = read;
+    const { loaded, endsWithNewline, newDamage } = read;
     const session = new Session(
       { kind: 'existing', file: loaded.file, header: loaded.header, model: loaded.model, provider: loaded.provider, endsWithNewline },
       { ...this.defaults, ...write },
     );
     if (lock) session.adoptLock(lock);
+    // Reported now, so not on every later resume; written with the next write (or the repairs).
+    if (newDamage.length > 0) session.noteRepaired(newDamage);
     session.appendAll(loaded.repairs);
     return { ...loaded, session };
   }
 
-  /** The latest session started in `cwd` (`hermes -c`), resumed; undefined when there is none. */
+  /** The session last used in `cwd` (`hermes -c`), resumed; undefined when there is none. */
   continueLatest(cwd: string, options: SessionWriteOptions = {}): ResumedSession | undefined {
     const latest = this.latestSessionFor(cwd);
     return latest ? this.resumeSession(latest.id, options) : undefined;
   }
 
-  /** Newest first. Reads each file's head and scans its bytes; only message lines are counted. */
+  /**
+   * Most recently used first: by the time of the file's last write (its modification time), so
+   * a session continued with --resume is the one -c continues next. Reads each listed file's
+   * head and scans its bytes; only message lines are counted.
+   */
   listSessions(options: { limit?: number; cwd?: string } = {}): SessionSummary[] {
     const limit = options.limit ?? DEFAULT_LIST_LIMIT;
     const cwd = options.cwd === undefined ? undefined : path.resolve(options.cwd);
     const out: SessionSummary[] = [];
-    for (const entry of this.#files()) {
+    for (const entry of this.#filesByUse()) {
       if (out.length >= limit) break;
       if (cwd !== undefined && readHeader(entry.file)?.cwd !== cwd) continue;
-      const summary = this.#summary(entry.id, entry.file);
+      const summary = this.#summary(entry.id, entry.file, entry.usedAt);
       if (summary) out.push(summary);
     }
     return out;
   }
 
-  /** The most recently started session whose working folder is `cwd`. */
+  /** The session last used whose working folder is `cwd`. */
   latestSessionFor(cwd: string): SessionSummary | undefined {
     return this.listSessions({ limit: 1, cwd })[0];
   }
@@ -154,7 +160,7 @@ export class SessionStore {
     throw new SessionError(`'${idOrPrefix.trim()}' matches ${matches.length} sessions: ${shown.join(', ')}${more}; give more of the id`);
   }
 
-  #load(idOrPrefix: string): { loaded: LoadedSession; endsWithNewline: boolean } {
+  #load(idOrPrefix: string): { loaded: LoadedSession; endsWithNewline: boolean; newDamage: number[] } {
     const { id, file } = this.resolve(idOrPrefix);
     const parsed = readSessionFile(file, id);
     const repaired = repairToolResults(parsed.messages);
@@ -163,7 +169,9 @@ export class SessionStore {
       const n = repaired.appended.length;
       warnings.push(`session ${id}: ${n === 1 ? 'a tool call' : `${n} tool calls`} in the last answer never finished; marked as interrupted`);
     }
-    if (repaired.inserted > 0 || repaired.dropped > 0) {
+    // Pairs broken by damage an earlier resume reported were reported with it.
+    const newlyBroken = parsed.newDamage.length > 0 || !parsed.knownDamage;
+    if ((repaired.inserted > 0 || repaired.dropped > 0) && newlyBroken) {
       warnings.push(
         `session ${id}: tool calls and results did not pair up after the damage; ${repaired.inserted} call(s) marked as interrupted, ${repaired.dropped} stray result(s) left out`,
       );
@@ -178,7 +186,7 @@ export class SessionStore {
       warnings,
       repairs: repaired.appended,
     };
-    return { loaded, endsWithNewline: parsed.endsWithNewline };
+    return { loaded, endsWithNewline: parsed.endsWithNewline, newDamage: parsed.newDamage };
   }
 
   /** Session files, newest first (names sort by start time). */
@@ -198,15 +206,24 @@ export class SessionStore {
     return out;
   }
 
-  #summary(id: string, file: string): SessionSummary | undefined {
+  /** Session files, last written first; a file that cannot be stat'ed counts from its start time. */
+  #filesByUse(): { id: string; startedAt: string; file: string; usedAt: string }[] {
+    const used = this.#files().map((entry) => {
+      let usedAt = entry.startedAt;
+      try {
+        usedAt = fs.statSync(entry.file).mtime.toISOString();
+      } catch {
+        // Listed anyway; the start time stands in.
+      }
+      return { ...entry, usedAt };
+    });
+    // Stable: files written in the same millisecond stay newest-started first.
+    return used.sort((a, b) => (a.usedAt < b.usedAt ? 1 : a.usedAt > b.usedAt ? -1 : 0));
+  }
+
+  #summary(id: string, file: string, updatedAt: string): SessionSummary | undefined {
     const summary = summariseFile(file);
     if (!summary) return undefined;
-    let updatedAt = summary.header.startedAt;
-    try {
-      updatedAt = fs.statSync(file).mtime.toISOString();
-    } catch {
-      // Listed anyway; the start time stands in.
-    }
     const { header } = summary;
     return {
       id,
