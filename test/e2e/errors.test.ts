@@ -69,6 +69,47 @@ describe('usage and configuration errors exit 2', () => {
   });
 });
 
+describe('--output-format json and stream-json report errors before the first request', () => {
+  const errorResult = (kind: string, message: string) => ({ status: 'error', text: '', turns: [], toolCalls: [], error: { kind, message } });
+
+  it('a missing key: the JSON result says so, exit code 2, stderr unchanged', async () => {
+    const { home, hermesHome } = dirs();
+    const message = 'OPENAI_API_KEY is not set. Export it, or point --base-url at a local OpenAI-compatible server.';
+    const json = await runHermes(['-p', 'hi', '--output-format', 'json'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(`hermes: ${message}\n`);
+    expect(json.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject(errorResult('config', message));
+
+    const stream = await runHermes(['-p', 'hi', '--output-format=stream-json'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(stream.code).toBe(2);
+    const lines = stream.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { type: 'error', kind: 'config', message, partial: false },
+      expect.objectContaining({ type: 'result', ...errorResult('config', message) }),
+    ]);
+  });
+
+  it('a bad flag after the format and an unreadable config file', async () => {
+    const { home, hermesHome } = dirs();
+    const flag = await runHermes(['--output-format', 'json', '-p', 'hi', '--max-turns', 'lots'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^hermes: --max-turns must be a whole number/);
+    expect(JSON.parse(flag.stdout)).toMatchObject({ status: 'error', error: { kind: 'usage', message: expect.stringMatching(/^--max-turns must be a whole number/) } });
+
+    fs.writeFileSync(path.join(hermesHome, 'config.json'), '{ nope');
+    const config = await runHermes(['-p', 'hi', '--output-format', 'json'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_API_KEY: SECRET } });
+    expect(config.code).toBe(2);
+    expect(JSON.parse(config.stdout)).toMatchObject({ status: 'error', error: { kind: 'config', message: expect.stringContaining('is not valid JSON') } });
+  });
+
+  it('text output keeps stdout empty', async () => {
+    const result = await runHermes(['-p', 'hi', '--max-turns', 'lots'], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('model and network failures exit 1', () => {
   it('HTTP 500 on every attempt: retried, then one line without the key', async () => {
     server = await scope.serve([
