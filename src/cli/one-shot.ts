@@ -9,6 +9,7 @@ import type { OpenedSession } from '../agent/session/open.js';
 import { signalExitCode } from '../agent/signals.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
+import { defaultBaseURL, namingAddress } from '../agent/providers/errors.js';
 import type { ProviderError } from '../agent/types.js';
 import type { OutputFormat } from './args.js';
 import { colorEnabled, safeLine } from './messages.js';
@@ -54,6 +55,8 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
   });
 
   const stderrIsTTY = stderr.isTTY === true;
+  const address = config.baseURL ?? defaultBaseURL(config.provider);
+  const nameAddress = (message: string): string => namingAddress(message, address);
   const renderer: Renderer =
     options.outputFormat === 'text'
       ? createTextRenderer({
@@ -62,6 +65,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
           showReasoning: options.showReasoning || stderrIsTTY,
           showProgress: stderrIsTTY,
           color: colorEnabled(stderrIsTTY, options.env),
+          nameAddress,
         })
       : createJsonRenderer({
           writer,
@@ -169,5 +173,5 @@ function describeError(error: ProviderError, config: ResolvedConfig): string {
   const keyVar = config.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
   if (error.kind === 'auth') return `${error.message} (check ${keyVar})`;
   if (error.kind === 'stall') return `${error.message} (stall timeout ${config.stallTimeoutMs / 1000} s; see --stall-timeout)`;
-  return error.message;
+  return namingAddress(error.message, config.baseURL ?? defaultBaseURL(config.provider));
 }

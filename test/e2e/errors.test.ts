@@ -3,10 +3,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { e2eScope, runHermes } from './helpers.js';
+import { TmuxServer, hasTmux } from './tmux.js';
 
 const SECRET = 'sk-test-SECRET123456789';
 
@@ -162,6 +163,29 @@ describe('model and network failures exit 1', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('before\n');
     expect(result.stderr).toMatch(/^hermes: the stream stalled.*--stall-timeout\)\n$/);
+  });
+});
+
+describe('a server that is not running', () => {
+  // Port 9 (discard) has no listener on a test machine: every connection is refused.
+  const NOWHERE = 'http://127.0.0.1:9/v1';
+  const terminals = new TmuxServer('errors');
+  afterAll(() => terminals.stop());
+
+  it('the one-shot error names the address it tried; retries are silent on a piped stderr', async () => {
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi', '--no-session'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: NOWHERE } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`hermes: could not connect to ${NOWHERE} (connection refused)\n`);
+  });
+
+  it.skipIf(!hasTmux)('on a terminal, stderr says that it is retrying, and where', async () => {
+    const hermes = await terminals.start('refused', { baseURL: NOWHERE, args: ['-p', 'hi', '--no-session'] });
+    expect(await hermes.exitCode()).toBe('1');
+    const screen = await hermes.screen();
+    expect(screen).toMatch(new RegExp(`retrying in [0-9.]+ s \\(attempt 2\\): could not connect to ${NOWHERE.replace(/[./]/g, '\\$&')} \\(connection refused\\)`));
+    expect(screen).toContain(`hermes: could not connect to ${NOWHERE} (connection refused)`);
   });
 });
 
