@@ -4,7 +4,7 @@
 
 import { DEFAULT_MAX_TURNS } from './config.js';
 import { CompactionError, type Compaction, type Compactor } from './context/compactor.js';
-import { isContextOverflow, windowFromOverflow } from './context/overflow.js';
+import { fillsWindow, isContextOverflow, windowFromOverflow } from './context/overflow.js';
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
 import { DEFAULT_RETRY, RequestRetries, sleep, type RetryPolicy } from './retry.js';
@@ -71,6 +71,8 @@ export class Agent {
   lastUsage: Usage | undefined;
 
   private options: AgentOptions;
+  /** The name the server gave the model in its latest answer, when it gave one. */
+  private answeredModel: string | undefined;
   private provider: Promise<Provider> | undefined;
   private readonly retry: RetryPolicy;
 
@@ -83,6 +85,11 @@ export class Agent {
     return this.options.model;
   }
 
+  /** The model as the server names it (llama.cpp names the file it loaded), else as configured. */
+  get reportedModel(): string {
+    return this.answeredModel ?? this.options.model;
+  }
+
   get providerId(): ProviderId {
     return this.options.provider;
   }
@@ -93,12 +100,14 @@ export class Agent {
 
   setModel(model: string): void {
     this.options.model = model;
+    this.answeredModel = undefined;
   }
 
   /** Switches provider (and its connection); history is kept. */
   setProvider(id: ProviderId, connection: ProviderConnection): void {
     this.options = { ...this.options, provider: id, connection };
     this.provider = undefined;
+    this.answeredModel = undefined;
   }
 
   /** Loads the provider's code now (its SDK takes tens of milliseconds to load), so that the
@@ -172,11 +181,13 @@ export class Agent {
       }
 
       const { message, stopReason } = outcome;
+      if (message.model) this.answeredModel = message.model;
       this.remember(message);
       yield { type: 'message', message };
 
       if (message.toolCalls.length === 0 || stopReason !== 'tool_calls') {
-        yield finish('completed', { message, stopReason });
+        const contextFull = stopReason === 'length' && fillsWindow(this.lastUsage, compactor?.window);
+        yield finish('completed', { message, stopReason, ...(contextFull ? { contextFull } : {}) });
         return;
       }
 

@@ -40,4 +40,6 @@ export interface RunResult {
   message?: AssistantMessage;
   error?: import('./types.js').ProviderError;
   usage: Usage;
+  /** Stopped at `length` because the prompt and the answer filled the context window. */
+  contextFull?: boolean;
 }

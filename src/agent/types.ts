@@ -57,6 +57,8 @@ export interface AssistantMessage {
   error?: string;
   /** Model refusal text (OpenAI `delta.refusal`), shown to the user as the answer. */
   refusal?: string;
+  /** The model the server says answered, when it says (it may differ from the name sent). */
+  model?: string;
 }
 
 export interface ToolResultMessage {

@@ -158,6 +158,7 @@ function failureLine(result: RunResult, config: ResolvedConfig, writeFailure: Er
   }
   switch (result.status) {
     case 'completed':
+      if (result.contextFull) return 'the answer was cut off: the context window is full (start a new conversation, without -c or --resume)';
       if (result.stopReason === 'length') return 'the answer was cut off at the output token limit';
       return undefined;
     case 'interrupted':

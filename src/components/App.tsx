@@ -360,7 +360,7 @@ export function App(props: AppProps) {
   const approvalRows = Math.max(4, rows - liveRows - queuedRows - 1 - 1 - 3);
 
   const status = statusText({
-    model: agent.model,
+    model: agent.reportedModel,
     provider: target.current.provider,
     usage: agent.usage,
     contextTokens: agent.compactor ? agent.contextInUse() : transcript.contextTokens,
