@@ -419,7 +419,8 @@ export function App(props: AppProps) {
           placeholder={runner.busy ? BUSY_PLACEHOLDER : IDLE_PLACEHOLDER}
           width={columns}
         />
-        <StatusLine text={status} hint={hint} theme={theme} />
+        {/* Without a key every request would fail: said from the first frame, not after a prompt. */}
+        <StatusLine text={status} hint={hint} warning={missingKey(target.current)} theme={theme} />
       </Box>
     </>
   );
