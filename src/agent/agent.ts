@@ -8,6 +8,7 @@ import { fillsWindow, isContextOverflow, windowFromOverflow } from './context/ov
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
 import { DEFAULT_RETRY, RequestRetries, sleep, type RetryPolicy } from './retry.js';
+import { addUsage, interruptedUsage } from './usage.js';
 import { NO_TOOLS, type ToolRegistry } from './tools.js';
 import {
   emptyAssistantMessage,
@@ -220,6 +221,7 @@ export class Agent {
       const textParts: string[] = [];
       const reasoningParts: string[] = [];
       let visible = false;
+      let reported = false;
       let last: { type: 'done'; stopReason: StopReason; message: AssistantMessage } | { type: 'error'; error: ProviderError; message: AssistantMessage } | undefined;
 
       let provider: Provider;
@@ -273,6 +275,7 @@ export class Agent {
               yield event;
               break;
             case 'usage':
+              reported = true;
               addUsage(runUsage, event.usage);
               addUsage(this.usage, event.usage);
               this.lastUsage = event.usage;
@@ -291,6 +294,12 @@ export class Agent {
         // Keep thinking blocks the adapter completed (they carry signatures), but only the
         // text the user saw.
         shown.reasoningBlocks = last?.message.reasoningBlocks.filter((block) => block.signature || block.redactedData) ?? [];
+        // The server worked on the prompt and the part that arrived: it counts, estimated.
+        if (visible && !reported) {
+          const estimate = interruptedUsage(this.options.compactor?.estimate(this.history.slice(0, sentMessages), this.options.system, this.toolDefinitions()) ?? 0, shown);
+          addUsage(runUsage, estimate);
+          addUsage(this.usage, estimate);
+        }
         return { kind: 'aborted', message: shown };
       }
       if (!last) {
@@ -430,10 +439,3 @@ export class Agent {
   }
 }
 
-function addUsage(total: Usage, usage: Usage): void {
-  total.inputTokens += usage.inputTokens;
-  total.outputTokens += usage.outputTokens;
-  if (usage.reasoningTokens !== undefined) total.reasoningTokens = (total.reasoningTokens ?? 0) + usage.reasoningTokens;
-  if (usage.cacheReadTokens !== undefined) total.cacheReadTokens = (total.cacheReadTokens ?? 0) + usage.cacheReadTokens;
-  if (usage.cacheWriteTokens !== undefined) total.cacheWriteTokens = (total.cacheWriteTokens ?? 0) + usage.cacheWriteTokens;
-}

@@ -11,6 +11,8 @@ export interface Usage {
   reasoningTokens?: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** Some of it is hermes' estimate (an interrupted answer the server sent no usage for). */
+  estimated?: boolean;
 }
 
 /** Why the model stopped, normalised across vendors. */
