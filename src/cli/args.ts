@@ -45,7 +45,7 @@ export interface CliFlags {
 
 export { UsageError };
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
 
 /** The flags `hermes` and `hermes serve` share: which model, how to reach it, which tools. */
 export const MODEL_FLAGS = {

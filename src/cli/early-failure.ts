@@ -2,9 +2,7 @@
 // be read): one line on stderr as always, and, when the command line asked for a machine-readable
 // format, that format on stdout too, so a script that parses stdout learns why there is no answer.
 
-import type { OutputFormat } from './args.js';
-
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
+import { FORMATS, type OutputFormat } from './args.js';
 
 /**
  * The --output-format the command line asks for, read without the full parser (which may be

@@ -55,8 +55,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
   });
 
   const stderrIsTTY = stderr.isTTY === true;
-  const address = config.baseURL ?? defaultBaseURL(config.provider);
-  const nameAddress = (message: string): string => namingAddress(message, address);
+  const nameAddress = (message: string): string => namingAddress(message, addressOf(config));
   const renderer: Renderer =
     options.outputFormat === 'text'
       ? createTextRenderer({
@@ -174,5 +173,10 @@ function describeError(error: ProviderError, config: ResolvedConfig): string {
   const keyVar = config.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
   if (error.kind === 'auth') return `${error.message} (check ${keyVar})`;
   if (error.kind === 'stall') return `${error.message} (stall timeout ${config.stallTimeoutMs / 1000} s; see --stall-timeout)`;
-  return namingAddress(error.message, config.baseURL ?? defaultBaseURL(config.provider));
+  return namingAddress(error.message, addressOf(config));
+}
+
+/** Where requests go, as the user configured it (or the provider's own address). */
+function addressOf(config: ResolvedConfig): string {
+  return config.baseURL ?? defaultBaseURL(config.provider);
 }
