@@ -24,6 +24,7 @@ import { setUpConversation } from './agent/conversation.js';
 import { hideFetch, restoreFetch } from './tui/fetch-switch.js';
 import { IDLE_PLACEHOLDER, headerText, statusText } from './tui/format.js';
 import { prepaint } from './tui/prepaint.js';
+import { missingKey } from './tui/session-commands.js';
 import { colorFromEnv, createTheme } from './tui/theme.js';
 
 /** Set by the bundler when scripts/build.mjs defines it; otherwise read from package.json. */
@@ -92,12 +93,14 @@ export async function runInteractive(config: ResolvedConfig, options: Interactiv
 
   const theme = createTheme(colorFromEnv(process.env));
   const release = version();
-  // What Ink's first frame will show: the header, the empty prompt, the status line.
+  // What Ink's first frame will show: the header, the empty prompt, the status line (or why no
+  // request can go out).
+  const keyProblem = missingKey(config);
   const [first = ' ', ...rest] = Array.from(IDLE_PLACEHOLDER);
   const prepainted = prepaint(process.stdout, process.stdin, [
     headerText(theme, { version: release, model: config.model, provider: config.provider, cwd, home: os.homedir(), instructions: instructionFiles, session: opened.session?.id }),
     `${theme.cyan('› ')}${theme.inverse(first)}${theme.dim(rest.join(''))}`,
-    theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: conversation.provisionalWindow.tokens })),
+    keyProblem ? theme.yellow(`⚠ ${keyProblem}`) : theme.dim(statusText({ model: config.model, provider: config.provider, usage: { inputTokens: 0, outputTokens: 0 }, contextWindow: conversation.provisionalWindow.tokens })),
   ]);
 
   let tui: typeof import('./tui/run-tui.js');

@@ -4,10 +4,11 @@
 
 import { DEFAULT_MAX_TURNS } from './config.js';
 import { CompactionError, type Compaction, type Compactor } from './context/compactor.js';
-import { isContextOverflow, windowFromOverflow } from './context/overflow.js';
+import { fillsWindow, isContextOverflow, windowFromOverflow } from './context/overflow.js';
 import type { AgentEvent, RunResult, RunStatus } from './events.js';
 import { createProvider } from './providers/index.js';
 import { DEFAULT_RETRY, RequestRetries, sleep, type RetryPolicy } from './retry.js';
+import { addUsage, interruptedUsage } from './usage.js';
 import { NO_TOOLS, type ToolRegistry } from './tools.js';
 import {
   emptyAssistantMessage,
@@ -80,6 +81,8 @@ export class Agent {
   lastUsage: Usage | undefined;
 
   private options: AgentOptions;
+  /** The name the server gave the model in its latest answer, when it gave one. */
+  private answeredModel: string | undefined;
   private provider: Promise<Provider> | undefined;
   private readonly retry: RetryPolicy;
 
@@ -92,6 +95,11 @@ export class Agent {
     return this.options.model;
   }
 
+  /** The model as the server names it (llama.cpp names the file it loaded), else as configured. */
+  get reportedModel(): string {
+    return this.answeredModel ?? this.options.model;
+  }
+
   get providerId(): ProviderId {
     return this.options.provider;
   }
@@ -102,12 +110,14 @@ export class Agent {
 
   setModel(model: string): void {
     this.options.model = model;
+    this.answeredModel = undefined;
   }
 
   /** Switches provider (and its connection); history is kept. */
   setProvider(id: ProviderId, connection: ProviderConnection): void {
     this.options = { ...this.options, provider: id, connection };
     this.provider = undefined;
+    this.answeredModel = undefined;
   }
 
   /** Loads the provider's code now (its SDK takes tens of milliseconds to load), so that the
@@ -182,11 +192,13 @@ export class Agent {
       }
 
       const { message, stopReason } = outcome;
+      if (message.model) this.answeredModel = message.model;
       this.remember(message);
       yield { type: 'message', message };
 
       if (message.toolCalls.length === 0 || stopReason !== 'tool_calls') {
-        yield finish('completed', { message, stopReason });
+        const contextFull = stopReason === 'length' && fillsWindow(this.lastUsage, compactor?.window);
+        yield finish('completed', { message, stopReason, ...(contextFull ? { contextFull } : {}) });
         return;
       }
 
@@ -226,6 +238,7 @@ export class Agent {
       const textParts: string[] = [];
       const reasoningParts: string[] = [];
       let visible = false;
+      let reported = false;
       let last: { type: 'done'; stopReason: StopReason; message: AssistantMessage } | { type: 'error'; error: ProviderError; message: AssistantMessage } | undefined;
 
       let provider: Provider;
@@ -280,6 +293,7 @@ export class Agent {
               yield event;
               break;
             case 'usage':
+              reported = true;
               addUsage(runUsage, event.usage);
               addUsage(this.usage, event.usage);
               this.lastUsage = event.usage;
@@ -298,6 +312,12 @@ export class Agent {
         // Keep thinking blocks the adapter completed (they carry signatures), but only the
         // text the user saw.
         shown.reasoningBlocks = last?.message.reasoningBlocks.filter((block) => block.signature || block.redactedData) ?? [];
+        // The server worked on the prompt and the part that arrived: it counts, estimated.
+        if (visible && !reported) {
+          const estimate = interruptedUsage(this.options.compactor?.estimate(this.history.slice(0, sentMessages), this.options.system, this.toolDefinitions()) ?? 0, shown);
+          addUsage(runUsage, estimate);
+          addUsage(this.usage, estimate);
+        }
         return { kind: 'aborted', message: shown };
       }
       if (!last) {
@@ -445,12 +465,4 @@ export class Agent {
 function laterTurnOptions(options: RequestOptions | undefined): RequestOptions | undefined {
   if (options?.toolChoice === undefined || options.toolChoice === 'none' || options.toolChoice === 'auto') return options;
   return { ...options, toolChoice: 'auto' };
-}
-
-function addUsage(total: Usage, usage: Usage): void {
-  total.inputTokens += usage.inputTokens;
-  total.outputTokens += usage.outputTokens;
-  if (usage.reasoningTokens !== undefined) total.reasoningTokens = (total.reasoningTokens ?? 0) + usage.reasoningTokens;
-  if (usage.cacheReadTokens !== undefined) total.cacheReadTokens = (total.cacheReadTokens ?? 0) + usage.cacheReadTokens;
-  if (usage.cacheWriteTokens !== undefined) total.cacheWriteTokens = (total.cacheWriteTokens ?? 0) + usage.cacheWriteTokens;
 }

@@ -46,4 +46,6 @@ export interface RunResult {
    * stopReason tool_calls). The agent's own calls in the same message have been run.
    */
   pendingToolCalls?: import('./types.js').ToolCall[];
+  /** Stopped at `length` because the prompt and the answer filled the context window. */
+  contextFull?: boolean;
 }

@@ -17,6 +17,8 @@ export interface Usage {
   reasoningTokens?: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** Some of it is hermes' estimate (an interrupted answer the server sent no usage for). */
+  estimated?: boolean;
 }
 
 /** The whole input of a request: uncached, read from the cache and written to it. */
@@ -68,6 +70,8 @@ export interface AssistantMessage {
   error?: string;
   /** Model refusal text (OpenAI `delta.refusal`), shown to the user as the answer. */
   refusal?: string;
+  /** The model the server says answered, when it says (it may differ from the name sent). */
+  model?: string;
 }
 
 export interface ToolResultMessage {

@@ -57,7 +57,7 @@ const COUNCIL_ONLY = { chair: '--chair', review: '--review', councilMode: '--cou
 
 export { UsageError };
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'stream-json'];
 
 /** The flags `hermes` and `hermes serve` share: which model, how to reach it, which tools. */
 export const MODEL_FLAGS = {

@@ -9,6 +9,7 @@ import type { OpenedSession } from '../agent/session/open.js';
 import { signalExitCode } from '../agent/signals.js';
 import type { ToolSetup } from '../agent/tools/setup.js';
 import type { RunResult } from '../agent/events.js';
+import { defaultBaseURL, namingAddress } from '../agent/providers/errors.js';
 import type { ProviderError } from '../agent/types.js';
 import type { OutputFormat } from './args.js';
 import { colorEnabled, safeLine } from './messages.js';
@@ -54,6 +55,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
   });
 
   const stderrIsTTY = stderr.isTTY === true;
+  const nameAddress = (message: string): string => namingAddress(message, addressOf(config));
   const renderer: Renderer =
     options.outputFormat === 'text'
       ? createTextRenderer({
@@ -62,6 +64,7 @@ export async function runOneShot(options: OneShotOptions): Promise<number> {
           showReasoning: options.showReasoning || stderrIsTTY,
           showProgress: stderrIsTTY,
           color: colorEnabled(stderrIsTTY, options.env),
+          nameAddress,
         })
       : createJsonRenderer({
           writer,
@@ -155,6 +158,7 @@ function failureLine(result: RunResult, config: ResolvedConfig, writeFailure: Er
   }
   switch (result.status) {
     case 'completed':
+      if (result.contextFull) return 'the answer was cut off: the context window is full (start a new conversation, without -c or --resume)';
       if (result.stopReason === 'length') return 'the answer was cut off at the output token limit';
       return undefined;
     case 'interrupted':
@@ -170,5 +174,10 @@ function describeError(error: ProviderError, config: ResolvedConfig): string {
   const keyVar = config.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
   if (error.kind === 'auth') return `${error.message} (check ${keyVar})`;
   if (error.kind === 'stall') return `${error.message} (stall timeout ${config.stallTimeoutMs / 1000} s; see --stall-timeout)`;
-  return error.message;
+  return namingAddress(error.message, addressOf(config));
+}
+
+/** Where requests go, as the user configured it (or the provider's own address). */
+function addressOf(config: ResolvedConfig): string {
+  return config.baseURL ?? defaultBaseURL(config.provider);
 }

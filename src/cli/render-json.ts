@@ -43,6 +43,8 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
   const turns: string[][] = [[]];
   const reasoning: string[] = [];
   const toolCalls: ToolCall[] = [];
+  /** The model as the server named it in its answers; the configured name until it does. */
+  let model = options.model;
   const line = (value: unknown): void => writer.out(`${JSON.stringify(value)}\n`);
   const emit = options.streaming ? line : () => {};
 
@@ -81,6 +83,7 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
           emit({ type: 'fallback', reason: redactSecrets(event.reason, secrets) });
           break;
         case 'message':
+          if (event.message.model) model = event.message.model;
           if (event.message.toolCalls.length > 0 && turns.at(-1)!.length > 0) turns.push([]);
           break;
         case 'compacted':
@@ -105,7 +108,7 @@ export function createJsonRenderer(options: JsonRendererOptions): Renderer {
         reasoning: reasoning.join(''),
         toolCalls,
         usage: result.usage,
-        model: options.model,
+        model,
         provider: options.provider,
         stopReason: result.stopReason ?? result.message?.stopReason ?? null,
         status: result.status,

@@ -17,6 +17,8 @@ export interface TextRendererOptions {
   showProgress: boolean;
   /** Dim what goes to stderr. */
   color: boolean;
+  /** Makes an error's "the server" the address that was tried. */
+  nameAddress?: (message: string) => string;
 }
 
 export function createTextRenderer(options: TextRendererOptions): Renderer {
@@ -75,7 +77,7 @@ export function createTextRenderer(options: TextRendererOptions): Renderer {
           if (event.message.toolCalls.length > 0) closeText();
           break;
         case 'retrying':
-          progress(`retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt}): ${event.reason}`);
+          progress(`retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt}): ${options.nameAddress?.(event.reason) ?? event.reason}`);
           break;
         case 'fallback':
           progress(event.reason);

@@ -12,7 +12,8 @@ import { ToolSelectionError } from '../agent/tools/builtin.js';
 import { setUpTools, type ToolSetup } from '../agent/tools/setup.js';
 import { parseArgs, UsageError, type CliFlags } from './args.js';
 import { STDIN_TRUNCATED_NOTE, combinePrompt, readAll, type StdinText } from './stdin.js';
-import { USAGE_EXIT, usageFailure } from './usage-error.js';
+import { requestedFormat, writeEarlyFailure } from './early-failure.js';
+import { USAGE_EXIT, usageFailure as usageLine } from './usage-error.js';
 
 /** How long piped stdin may stay silent before a person at a terminal is told we are waiting. */
 const STDIN_HINT_AFTER_MS = 3000;
@@ -26,6 +27,12 @@ export async function run(argv: readonly string[]): Promise<number | 'help' | 'v
   if (argv[0] === 'serve') return (await import('../serve/command.js')).runServe(argv.slice(1));
   // `hermes gateway …` likewise: grammY is loaded by that command only.
   if (argv[0] === 'gateway') return (await import('../gateway/command.js')).runGateway(argv.slice(1));
+  // Known before anything can fail: a script that asked for JSON gets JSON about the failure.
+  const format = requestedFormat(argv);
+  const usageFailure = (message: string): number => {
+    writeEarlyFailure(format, 'usage', message);
+    return usageLine(message);
+  };
   let flags: CliFlags;
   try {
     flags = parseArgs(argv);
@@ -36,17 +43,19 @@ export async function run(argv: readonly string[]): Promise<number | 'help' | 'v
   if (flags.help) return 'help';
   if (flags.version) return 'version';
   try {
-    return await start(flags);
+    return await start(flags, usageFailure);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`hermes: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      const message = err.message.replace(/\s*\n\s*/g, ' ');
+      writeEarlyFailure(format, 'config', message);
+      process.stderr.write(`hermes: ${message}\n`);
       return USAGE_EXIT;
     }
     throw err;
   }
 }
 
-async function start(flags: CliFlags): Promise<number> {
+async function start(flags: CliFlags, usageFailure: (message: string) => number): Promise<number> {
   const env = process.env;
   const stdinIsTTY = process.stdin.isTTY === true;
   const stdoutIsTTY = process.stdout.isTTY === true;
@@ -140,7 +149,7 @@ function listSessions(home: string): number {
   try {
     sessions = new SessionStore(sessionsDir(home)).listSessions({ limit: SESSIONS_LISTED });
   } catch (err) {
-    if (err instanceof SessionError) return usageFailure(err.message);
+    if (err instanceof SessionError) return usageLine(err.message);
     throw err;
   }
   if (sessions.length === 0) {

@@ -378,7 +378,7 @@ export function App(props: AppProps) {
   const approvalRows = Math.max(4, rows - liveRows - queuedRows - 1 - 1 - 3);
 
   const status = statusText({
-    model: agent.model,
+    model: agent.reportedModel,
     provider: target.current.provider,
     usage: agent.usage,
     contextTokens: agent.compactor ? agent.contextInUse() : transcript.contextTokens,
@@ -442,7 +442,8 @@ export function App(props: AppProps) {
           placeholder={runner.busy ? BUSY_PLACEHOLDER : IDLE_PLACEHOLDER}
           width={columns}
         />
-        <StatusLine text={status} hint={hint} theme={theme} />
+        {/* Without a key every request would fail: said from the first frame, not after a prompt. */}
+        <StatusLine text={status} hint={hint} warning={missingKey(target.current)} theme={theme} />
       </Box>
     </>
   );

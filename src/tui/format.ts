@@ -11,6 +11,11 @@ export function formatTokens(n: number): string {
   return `${trim(n / 1_000_000)}M`;
 }
 
+/** A token count that may be an estimate: "~1.2k" then. */
+export function formatUsageTokens(n: number, estimated: boolean | undefined): string {
+  return `${estimated ? '~' : ''}${formatTokens(n)}`;
+}
+
 function trim(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '');
 }
@@ -53,7 +58,8 @@ export interface StatusInfo {
 }
 
 export function statusText(info: StatusInfo): string {
-  const parts = [info.model, info.provider, `${formatTokens(info.usage.inputTokens)} in · ${formatTokens(info.usage.outputTokens)} out`];
+  const { usage } = info;
+  const parts = [info.model, info.provider, `${formatUsageTokens(usage.inputTokens, usage.estimated)} in · ${formatUsageTokens(usage.outputTokens, usage.estimated)} out`];
   if (info.contextTokens !== undefined && info.contextWindow !== undefined && info.contextWindow > 0) {
     const pct = Math.min(100, Math.round((info.contextTokens / info.contextWindow) * 100));
     parts.push(`context ${formatTokens(info.contextTokens)}/${formatTokens(info.contextWindow)} (${pct}%)`);

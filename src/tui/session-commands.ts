@@ -7,7 +7,7 @@ import { resolveCouncil, type ResolvedCouncil } from '../agent/council/resolve.j
 import { totalInputTokens, type ProviderId } from '../agent/types.js';
 import { contextBreakdown, formatBreakdown } from '../agent/context/breakdown.js';
 import { contextWindow } from '../agent/context/known-windows.js';
-import { clean, formatTokens, keyVariable, urlVariable } from './format.js';
+import { clean, formatTokens, formatUsageTokens, keyVariable, urlVariable } from './format.js';
 import { osc52Copy, type SlashCommandContext } from './slash-commands.js';
 
 /** What the session knows about where requests go (the agent keeps the connection itself). */
@@ -196,7 +196,8 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
         extra.push(`cache: ${formatTokens(read)} read, ${formatTokens(u.cacheWriteTokens ?? 0)} written, ${total > 0 ? Math.round((read / total) * 100) : 0}% of input from the cache`);
       }
       const requests = agent.requestCount === 1 ? '1 request' : `${agent.requestCount} requests`;
-      return `this session: ${formatTokens(u.inputTokens)} tokens in · ${formatTokens(u.outputTokens)} out${extra.length ? ` (${extra.join(', ')})` : ''} · ${requests}`;
+      const estimate = u.estimated ? ' · ~ estimated: an interrupted answer the server did not count' : '';
+      return `this session: ${formatUsageTokens(u.inputTokens, u.estimated)} tokens in · ${formatUsageTokens(u.outputTokens, u.estimated)} out${extra.length ? ` (${extra.join(', ')})` : ''} · ${requests}${estimate}`;
     },
     copyLastAnswer() {
       const answer = deps.lastAnswer();

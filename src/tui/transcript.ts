@@ -381,6 +381,7 @@ export class Transcript {
     const content = result.message?.content;
     if (content !== undefined && content !== '') this.lastAnswer = content;
     if (result.status === 'max_turns') this.#commit(t.yellow('⚠ stopped: the model asked for tools more times than allowed (maxTurns); ask it to go on'));
+    else if (result.contextFull) this.#commit(t.yellow('⚠ the answer was cut off: the context window is full; /compact it or start a new conversation (/clear)'));
     else if (result.status === 'completed' && result.stopReason === 'length') this.#commit(t.yellow('⚠ the answer was cut off at the output token limit'));
     this.#idle();
   }

@@ -3,10 +3,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../support/loopback.js';
 import { chatTextFrames, chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { e2eScope, runHermes } from './helpers.js';
+import { TmuxServer, hasTmux } from './tmux.js';
 
 const SECRET = 'sk-test-SECRET123456789';
 
@@ -69,6 +70,47 @@ describe('usage and configuration errors exit 2', () => {
   });
 });
 
+describe('--output-format json and stream-json report errors before the first request', () => {
+  const errorResult = (kind: string, message: string) => ({ status: 'error', text: '', turns: [], toolCalls: [], error: { kind, message } });
+
+  it('a missing key: the JSON result says so, exit code 2, stderr unchanged', async () => {
+    const { home, hermesHome } = dirs();
+    const message = 'OPENAI_API_KEY is not set. Export it, or point --base-url at a local OpenAI-compatible server.';
+    const json = await runHermes(['-p', 'hi', '--output-format', 'json'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(`hermes: ${message}\n`);
+    expect(json.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject(errorResult('config', message));
+
+    const stream = await runHermes(['-p', 'hi', '--output-format=stream-json'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(stream.code).toBe(2);
+    const lines = stream.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { type: 'error', kind: 'config', message, partial: false },
+      expect.objectContaining({ type: 'result', ...errorResult('config', message) }),
+    ]);
+  });
+
+  it('a bad flag after the format and an unreadable config file', async () => {
+    const { home, hermesHome } = dirs();
+    const flag = await runHermes(['--output-format', 'json', '-p', 'hi', '--max-turns', 'lots'], { env: { HOME: home, HERMES_HOME: hermesHome } });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^hermes: --max-turns must be a whole number/);
+    expect(JSON.parse(flag.stdout)).toMatchObject({ status: 'error', error: { kind: 'usage', message: expect.stringMatching(/^--max-turns must be a whole number/) } });
+
+    fs.writeFileSync(path.join(hermesHome, 'config.json'), '{ nope');
+    const config = await runHermes(['-p', 'hi', '--output-format', 'json'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_API_KEY: SECRET } });
+    expect(config.code).toBe(2);
+    expect(JSON.parse(config.stdout)).toMatchObject({ status: 'error', error: { kind: 'config', message: expect.stringContaining('is not valid JSON') } });
+  });
+
+  it('text output keeps stdout empty', async () => {
+    const result = await runHermes(['-p', 'hi', '--max-turns', 'lots'], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('model and network failures exit 1', () => {
   it('HTTP 500 on every attempt: retried, then one line without the key', async () => {
     server = await scope.serve([
@@ -121,6 +163,29 @@ describe('model and network failures exit 1', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('before\n');
     expect(result.stderr).toMatch(/^hermes: the stream stalled.*--stall-timeout\)\n$/);
+  });
+});
+
+describe('a server that is not running', () => {
+  // Port 9 (discard) has no listener on a test machine: every connection is refused.
+  const NOWHERE = 'http://127.0.0.1:9/v1';
+  const terminals = new TmuxServer('errors');
+  afterAll(() => terminals.stop());
+
+  it('the one-shot error names the address it tried; retries are silent on a piped stderr', async () => {
+    const { home, hermesHome } = dirs();
+    const result = await runHermes(['-p', 'hi', '--no-session'], { env: { HOME: home, HERMES_HOME: hermesHome, OPENAI_BASE_URL: NOWHERE } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`hermes: could not connect to ${NOWHERE} (connection refused)\n`);
+  });
+
+  it.skipIf(!hasTmux)('on a terminal, stderr says that it is retrying, and where', async () => {
+    const hermes = await terminals.start('refused', { baseURL: NOWHERE, args: ['-p', 'hi', '--no-session'] });
+    expect(await hermes.exitCode()).toBe('1');
+    const screen = await hermes.screen();
+    expect(screen).toMatch(new RegExp(`retrying in [0-9.]+ s \\(attempt 2\\): could not connect to ${NOWHERE.replace(/[./]/g, '\\$&')} \\(connection refused\\)`));
+    expect(screen).toContain(`hermes: could not connect to ${NOWHERE} (connection refused)`);
   });
 });
 

@@ -151,7 +151,8 @@ describe('--output-format', () => {
       reasoning: '',
       toolCalls: [],
       usage: expect.objectContaining({ inputTokens: 12, outputTokens: 2 }),
-      model: 'gpt-4.1-mini',
+      // the name the server answered with (the loopback answers as OpenAI's snapshot does)
+      model: 'gpt-4o-2024-08-06',
       provider: 'openai',
       stopReason: 'stop',
       status: 'completed',
@@ -181,6 +182,28 @@ describe('--output-format', () => {
     const last = lines[lines.length - 1];
     expect(last).toMatchObject({ type: 'result', text: tokens.join(''), reasoning: 'hmm', status: 'completed', stopReason: 'stop' });
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('what the server says about the answer', () => {
+  it('json names the model the server answered with (llama.cpp names its file, not what was asked)', async () => {
+    const { env } = await setup([{ kind: 'stream', chunks: [chatTextSse(['hi'], { usage: true, model: 'tiny-scripted' })] }]);
+    const result = await runHermes(['-p', 'hi', '-m', 'llama3.2', '--output-format', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ model: 'tiny-scripted', status: 'completed' });
+  });
+
+  it('a length stop says the context window is full when prompt and answer filled it, else the output limit', async () => {
+    const { env, dirs } = await setup([
+      { kind: 'stream', chunks: [chatTextSse(['cut', ' off'], { usage: true, finishReason: 'length', promptTokens: 998 })] },
+      { kind: 'stream', chunks: [chatTextSse(['cut', ' off'], { usage: true, finishReason: 'length', promptTokens: 12 })] },
+    ]);
+    fs.writeFileSync(path.join(dirs.hermesHome, 'config.json'), JSON.stringify({ contextWindow: 1000 }));
+    const full = await runHermes(['-p', 'hi', '--no-session'], { env });
+    expect(full.stdout).toBe('cut off\n');
+    expect(full.stderr).toBe('hermes: the answer was cut off: the context window is full (start a new conversation, without -c or --resume)\n');
+    const limit = await runHermes(['-p', 'hi', '--no-session'], { env });
+    expect(limit.stderr).toBe('hermes: the answer was cut off at the output token limit\n');
   });
 });
 

@@ -57,7 +57,7 @@ describe('--provider openai-responses', () => {
       env: { ...dirs(), OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-test-e2e-0123456789' },
     });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ text: 'Hello via responses', provider: 'openai-responses', model: 'gpt-5-mini', status: 'completed' });
+    expect(JSON.parse(result.stdout)).toMatchObject({ text: 'Hello via responses', provider: 'openai-responses', model: 'gpt-4o-2024-08-06', status: 'completed' });
     expect(server.requests[0]!.url).toBe('/v1/responses');
     expect(server.requests[0]!.json).toMatchObject({ model: 'gpt-5-mini', stream: true });
   });

@@ -1,7 +1,7 @@
 // A request the model's context window cannot hold, as each server words it. Recognised before
 // any other handling of a 400: repeating it without stream_options or streaming cannot help.
 
-import type { ProviderError } from '../types.js';
+import type { ProviderError, Usage } from '../types.js';
 
 const OVERFLOW_PATTERNS: readonly RegExp[] = [
   /context_length_exceeded/i, // OpenAI's error code
@@ -35,4 +35,14 @@ export function windowFromOverflow(message: string): number | undefined {
     if (Number.isInteger(tokens) && tokens > 0) return tokens;
   }
   return undefined;
+}
+
+/**
+ * An answer that stopped at `length` with the prompt and the answer together taking the whole
+ * window ran out of context, not of its output budget (cached input counts too).
+ */
+export function fillsWindow(usage: Usage | undefined, window: number | undefined): boolean {
+  if (!usage || !window || window <= 0) return false;
+  const used = usage.inputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) + usage.outputTokens;
+  return used >= window;
 }

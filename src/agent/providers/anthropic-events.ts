@@ -48,6 +48,7 @@ export class StreamAccumulator {
   constructor(private readonly message: AssistantMessage) {}
 
   messageStart(start: Message): void {
+    if (typeof start.model === 'string' && start.model !== '') this.message.model = start.model;
     const usage = start.usage;
     if (!usage) return;
     this.inputTokens = usage.input_tokens ?? 0;
@@ -142,6 +143,7 @@ export class StreamAccumulator {
 
 /** One complete Message (a non-streaming answer, or JSON sent to a streaming request) as events. */
 export function* completeMessageEvents(response: Message, message: AssistantMessage): Generator<StreamEvent> {
+  if (typeof response.model === 'string' && response.model !== '') message.model = response.model;
   let text = '';
   const calls: ToolCall[] = [];
   for (const block of response.content ?? []) {

@@ -2,7 +2,7 @@
 // neither SDK: both expose `status`, `headers` and `error` on their APIError classes.
 
 import { redactSecrets } from '../../stream/redact.js';
-import type { ProviderError } from '../types.js';
+import type { ProviderError, ProviderId } from '../types.js';
 import { bodyGist, looksLikeHtml } from './error-page.js';
 import type { TransportState } from './transport.js';
 
@@ -116,11 +116,26 @@ export function classifyError(err: unknown, state: TransportState | undefined, s
   return { kind: 'network', message: firstLine(detail) || 'request failed', retryable: false };
 }
 
+const UNREACHED = 'could not connect to the server';
+
+/** The address requests go to when no base URL is configured. */
+export function defaultBaseURL(provider: ProviderId): string {
+  return provider === 'anthropic' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1';
+}
+
+/**
+ * A connection failure with the address that was tried instead of "the server" (the adapters
+ * only see the request's full URL; a person configured, and recognises, the base URL).
+ */
+export function namingAddress(message: string, address: string): string {
+  return message.startsWith(UNREACHED) ? `could not connect to ${address}${message.slice(UNREACHED.length)}` : message;
+}
+
 /** A readable line for a low-level network failure (undici's codes are not for users). */
 function describeNetworkFailure(chain: string): string {
-  if (/ECONNREFUSED/.test(chain)) return 'could not connect to the server (connection refused)';
-  if (/ENOTFOUND|EAI_AGAIN/.test(chain)) return 'could not connect to the server (host not found)';
-  if (/ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT/.test(chain)) return 'could not connect to the server (timed out)';
+  if (/ECONNREFUSED/.test(chain)) return `${UNREACHED} (connection refused)`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(chain)) return `${UNREACHED} (host not found)`;
+  if (/ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT/.test(chain)) return `${UNREACHED} (timed out)`;
   if (/ECONNRESET|other side closed|terminated|UND_ERR_SOCKET|EPIPE/i.test(chain)) return 'the connection to the server was closed unexpectedly';
   return `connection failed: ${firstLine(chain) || 'network error'}`;
 }

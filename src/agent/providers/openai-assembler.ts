@@ -37,6 +37,8 @@ export interface WireUsage {
 }
 
 export interface WireChunk {
+  /** The model that answered (a local server names the file it loaded, whatever was asked). */
+  model?: unknown;
   choices?: { delta?: WireDelta | null; finish_reason?: string | null }[];
   usage?: WireUsage | null;
   x_groq?: { usage?: WireUsage | null } | null;
@@ -103,6 +105,7 @@ export class ChatAssembler {
   /** Takes one chunk; true when it carried some of the answer (not an empty or keepalive delta). */
   chunk(chunk: WireChunk): boolean {
     if (chunk === null || typeof chunk !== 'object') return false;
+    if (typeof chunk.model === 'string' && chunk.model !== '') this.message.model = chunk.model;
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.usage = usage;
     const choice = chunk.choices?.[0];
@@ -282,12 +285,12 @@ export class ChatAssembler {
 }
 
 function completionAsChunk(completion: ChatCompletion): WireChunk {
-  const record = completion as unknown as { choices?: unknown; usage?: WireUsage | null };
+  const record = completion as unknown as { choices?: unknown; usage?: WireUsage | null; model?: unknown };
   const choice = Array.isArray(record.choices)
     ? (record.choices[0] as { message?: Record<string, unknown> | null; finish_reason?: string | null } | undefined)
     : undefined;
   const message = choice?.message;
-  const chunk: WireChunk = { usage: record.usage ?? null, choices: [] };
+  const chunk: WireChunk = { model: record.model, usage: record.usage ?? null, choices: [] };
   if (!message) return chunk;
   const toolCalls: WireToolCallDelta[] = [];
   if (Array.isArray(message.tool_calls)) {

@@ -360,6 +360,7 @@ function completeResponseEvents(response: ApiResponse, turn: Turn): StreamEvent[
 /** Usage and the one terminal event, from the final state of a response. */
 function endEvents(response: ApiResponse, turn: Turn): StreamEvent[] {
   const events: StreamEvent[] = [];
+  if (typeof response.model === 'string' && response.model !== '') turn.message.model = response.model;
   if (response.usage) events.push({ type: 'usage', usage: toUsage(response.usage) });
   if (response.status === 'failed') {
     events.push(turn.failReported(response.error));
