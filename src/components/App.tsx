@@ -195,6 +195,7 @@ export function App(props: AppProps) {
     publishText,
     frameMs: props.frameMs,
     preflight: () => missingKey(target.current),
+    returnQueued: (text) => inputBox.current?.appendLines(text),
   });
   runnerRef.current = runner;
 

@@ -57,6 +57,8 @@ export interface InputBoxProps {
 export interface InputBoxHandle {
   /** Adds text after what is already typed (the cursor goes to the end). */
   append(text: string): void;
+  /** Adds lines after what is already typed, on a line of their own (the cursor goes to the end). */
+  appendLines(text: string): void;
 }
 
 export const EXIT_HINT = 'press Ctrl+C again to exit';
@@ -105,6 +107,13 @@ function InputBoxView(props: InputBoxProps) {
       append(text) {
         if (text === '') return;
         const next = fromText(editorRef.current.text + text);
+        editorRef.current = next;
+        setEditor(next);
+      },
+      appendLines(text) {
+        if (text === '') return;
+        const typed = editorRef.current.text;
+        const next = fromText(typed === '' ? text : `${typed}\n${text}`);
         editorRef.current = next;
         setEditor(next);
       },
