@@ -73,6 +73,8 @@ export interface AppProps {
   conversation?: AppConversation;
   /** `hermes "question"`: sent as soon as the chat is up. */
   firstMessage?: string;
+  /** Ctrl+Z: stops the process until `fg`, then calls `redraw` (absent: the key does nothing). */
+  suspend?: (redraw: () => void) => void;
 }
 
 export interface AppConversation {
@@ -371,6 +373,7 @@ export function App(props: AppProps) {
           }}
           onExit={() => exit(0)}
           onRedraw={() => write(CLEAR_SCREEN)}
+          onSuspend={() => props.suspend?.(() => write(CLEAR_SCREEN))}
           onHint={setHint}
           placeholder={runner.busy ? BUSY_PLACEHOLDER : IDLE_PLACEHOLDER}
           width={columns}

@@ -16,6 +16,7 @@ import type { ChatSessions } from './chat-sessions.js';
 import { captureConsole } from './console-capture.js';
 import { shortPath } from './format.js';
 import { InputHistory } from './input-history.js';
+import { suspendToShell } from './suspend.js';
 import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
 
@@ -99,6 +100,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
         window: start.conversation.window,
       }}
       {...(start.firstMessage ? { firstMessage: start.firstMessage } : {})}
+      suspend={(redraw) => suspendToShell({ stdin: process.stdin, stdout: process.stdout, output, redraw })}
       onSession={(session) => (app = session)}
       onExit={(code) => finish(code)}
     />,
