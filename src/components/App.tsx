@@ -295,13 +295,14 @@ export function App(props: AppProps) {
     compact: (focus) => runner.compact(focus),
     ...(props.conversation ? { instructions: props.conversation.instructions } : {}),
     exit: () => exit(0),
-    print: (line, tone) => transcript.notice(line, tone),
+    print: (line, tone) => transcript.aside(line, tone),
   });
 
   const onSubmit = (text: string): void => {
     const command = parseSlashCommand(text);
     if (command) {
       // Commands act at once, even while an answer streams; they never reach the model.
+      transcript.aside(`› ${text}`, 'dim');
       runSlashCommand(command, commands);
       publish();
       return;
@@ -324,6 +325,7 @@ export function App(props: AppProps) {
     contextTokens: agent.compactor ? agent.contextInUse() : transcript.contextTokens,
     contextWindow: agent.compactor?.window ?? contextWindow(agent.model),
     cacheHit: cacheHitShare(agent.lastUsage),
+    yolo: props.policy?.mode === 'yolo',
   });
 
   return (

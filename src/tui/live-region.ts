@@ -45,9 +45,11 @@ export function queuedRowCount(queued: number): number {
   return Math.min(queued, MAX_QUEUED_ROWS) + (queued > MAX_QUEUED_ROWS ? 1 : 0);
 }
 
-/** The rows of the answer in progress: reasoning, the answer's unfinished end, the "more" note. */
+/** The rows of the answer in progress: reasoning, the answer's unfinished end, the "more" note,
+ *  and under them what a slash command printed meanwhile. */
 export function answerRows(live: LiveView, theme: Theme): string[] {
   const rows = [...(live.reasoning ?? []), ...live.answer];
   if (live.more) rows.push(theme.dim(MORE_NOTE));
+  rows.push(...live.asides);
   return rows;
 }

@@ -104,8 +104,10 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       const problem = missingKey(resolved);
       if (problem !== undefined) throw new Error(`cannot switch to ${provider}: ${problem}`);
       const connection: ProviderConnection = resolved.connection;
+      // the provider it already is: only its connection is set again, the chosen model stays
+      const model = provider === current.provider ? agent.model : resolved.model;
       agent.setProvider(provider, connection);
-      agent.setModel(resolved.model);
+      agent.setModel(model);
       deps.switchModel?.(agent.model, agent.providerId);
       deps.setTarget({
         provider,
@@ -116,7 +118,7 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
         stream: resolved.stream,
         secrets: resolved.secrets,
       });
-      return `provider: ${provider} · model: ${resolved.model} (the conversation is kept)`;
+      return `provider: ${provider} · model: ${model} (the conversation is kept)`;
     },
     showSystem() {
       const system = agent.system;

@@ -45,7 +45,12 @@ export interface LiveView {
   more: boolean;
   /** One row per tool call in progress. */
   tools: string[];
+  /** The last rows of what slash commands printed while the answer streams (see aside). */
+  asides: string[];
 }
+
+/** Rows of held command output the live view shows (all of it reaches the scrollback). */
+const ASIDE_ROWS = 3;
 
 
 export class Transcript {
@@ -66,6 +71,8 @@ export class Transcript {
 
   readonly #reasoning: ReasoningStream;
   #tools = new LiveTools();
+  /** Lines of hermes' own held while an answer's line is unfinished (see aside). */
+  #asides: string[] = [];
 
   /** The last answer's text, for /copy. */
   lastAnswer = '';
@@ -84,9 +91,9 @@ export class Transcript {
     return this.#phase;
   }
 
-  /** Rows the tool calls in progress take in the live view. */
+  /** Rows the tool calls in progress and held command output take in the live view. */
   get toolRows(): number {
-    return this.#tools.rows;
+    return this.#tools.rows + Math.min(this.#asides.length, ASIDE_ROWS);
   }
 
   /** Lines committed since the last call; the caller prints them once. */
@@ -98,16 +105,28 @@ export class Transcript {
 
   /** A line of hermes' own (command output, notices); never model text. */
   notice(line: string, tone: 'info' | 'error' | 'dim' = 'info'): void {
+    for (const styled of this.#noticeLines(line, tone)) this.#commit(styled);
+  }
+
+  #noticeLines(line: string, tone: 'info' | 'error' | 'dim'): string[] {
     const t = this.#theme;
-    const safe = sanitizeForTerminal(line);
-    for (const part of safe.split('\n')) {
-      this.#commit(tone === 'error' ? t.red(part) : tone === 'dim' ? t.dim(part) : part);
-    }
+    return sanitizeForTerminal(line)
+      .split('\n')
+      .map((part) => (tone === 'error' ? t.red(part) : tone === 'dim' ? t.dim(part) : part));
   }
 
   /** A finished line of hermes' own, already styled; whoever built it sanitised what it holds. */
   line(styled: string): void {
     this.#commit(styled);
+  }
+
+  /** A line of hermes' own that is not part of the run (a slash command's echo and output):
+   *  while the answer is streaming it would land in the middle of the answer's text, so it is
+   *  held (the live view shows its end) and committed once the answer's segment closes. */
+  aside(line: string, tone: 'info' | 'error' | 'dim' = 'info'): void {
+    const lines = this.#noticeLines(line, tone);
+    if (this.#phase === 'streaming') this.#asides.push(...lines);
+    else for (const styled of lines) this.#commit(styled);
   }
 
   /** The user sent a prompt: it goes to the scrollback and the spinner starts. */
@@ -304,6 +323,7 @@ export class Transcript {
     }
     if (!this.#tail.empty) this.#commitAnswerLine(this.#tail.take());
     for (const line of this.#markdown.end()) this.#commit(line);
+    for (const line of this.#asides.splice(0)) this.#commit(line);
   }
 
   // ---- tools ------------------------------------------------------------------------------
@@ -326,7 +346,7 @@ export class Transcript {
     const t = this.#theme;
     const columns = Math.max(10, width - 1);
     const rows = Math.max(2, maxRows);
-    const view: LiveView = { phase: this.#phase, answer: [], more: false, tools: [] };
+    const view: LiveView = { phase: this.#phase, answer: [], more: false, tools: [], asides: this.#asides.slice(-ASIDE_ROWS) };
     if (this.#phase === 'waiting') view.waiting = { since: this.#waitingSince, note: this.#waitingNote };
 
     view.reasoning = this.#reasoning.view(columns, rows);
