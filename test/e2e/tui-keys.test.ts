@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
-import { chatTextSse } from '../support/wire/openai-chat.js';
+import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
 import { TmuxServer, hasTmux, type HermesInTmux, type HermesOptions } from './tmux.js';
 
 const terminals = new TmuxServer('keys');
@@ -93,5 +93,25 @@ describe.skipIf(!hasTmux)('keys in a real terminal (tmux)', () => {
     await hermes.waitForScreen((s) => s.includes('Back again.'), 'the answer after fg');
     const messages = hermes.server.requests[0]!.json.messages as { role: string; content: string }[];
     expect(messages.at(-1)).toEqual({ role: 'user', content: 'draft sent' });
+  });
+
+  it('keeps the input box and the status line with CI set in a real terminal, and gives the tools CI as it was', async () => {
+    const hermes = await startHermes(
+      'ci',
+      [
+        { kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_1', name: 'run_shell', arguments: JSON.stringify({ command: 'echo "CI is $CI"' }) }])] },
+        { kind: 'stream', chunks: [chatTextSse(['Streamed in CI.'], { usage: true })] },
+      ],
+      { env: { CI: 'true' }, args: ['--yolo'] },
+    );
+    await hermes.type('hello there');
+    await hermes.waitForScreen((s) => s.includes('› hello there'), 'the typed text in the input box');
+    await hermes.key('Enter');
+    const after = await hermes.waitForScreen((s) => s.includes('Streamed in CI.') && /\d+ in · \d+ out/.test(s) && s.includes('ask anything'), 'the answer, the prompt and the status line');
+    expect(after).toContain('› hello there');
+    const tool = (hermes.server.requests[1]!.json.messages as { role: string; content: string }[]).find((m) => m.role === 'tool');
+    expect(tool?.content).toContain('CI is true');
+    await hermes.key('C-d');
+    expect(await hermes.exitCode()).toBe('0');
   });
 });
