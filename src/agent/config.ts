@@ -45,8 +45,11 @@ export interface ProviderFileConfig {
   contextWindow?: number;
 }
 
-/** What config.json may hold. Unknown keys are ignored (later versions may add some). */
+/** What config.json may hold. Unknown keys are ignored (later versions may add some), and
+ *  named in a warning (a typo such as `modle` would otherwise be silently without effect). */
 export interface FileConfig extends ConversationFileConfig {
+  /** Keys the file holds that hermes does not know ("openai.modle" for one in a section). */
+  unknownKeys?: string[];
   provider?: ProviderId;
   model?: string;
   baseURL?: string;
@@ -107,6 +110,8 @@ export interface ResolvedConfig {
   contextWindow?: number;
   compaction: CompactionFileConfig;
   cacheTtl?: '5m' | '1h';
+  /** Said once at start: keys of the config file hermes does not know. */
+  configWarnings: string[];
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -242,8 +247,19 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     }
     out[provider] = sub;
   }
+  const unknown = [
+    ...Object.keys(data).filter((key) => !FILE_KEYS.has(key)),
+    ...PROVIDERS.flatMap((provider) => {
+      const section = data[provider];
+      return isPlainObject(section) ? Object.keys(section).filter((key) => !SECTION_KEYS.has(key)).map((key) => `${provider}.${key}`) : [];
+    }),
+  ];
+  if (unknown.length > 0) out.unknownKeys = unknown;
   return out;
 }
+
+const FILE_KEYS = new Set<string>(['provider', 'model', 'baseURL', 'system', 'stallTimeout', 'maxTurns', 'stream', 'thinkTags', 'appendSystem', 'contextWindow', 'compaction', 'cache', ...PROVIDERS]);
+const SECTION_KEYS = new Set(['model', 'baseURL', 'contextWindow']);
 
 export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const flags = options.flags ?? {};
@@ -315,6 +331,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     ...(contextWindow !== undefined ? { contextWindow } : {}),
     compaction: fromFile.compaction ?? {},
     ...(fromFile.cache?.ttl ? { cacheTtl: fromFile.cache.ttl } : {}),
+    configWarnings: (fromFile.unknownKeys ?? []).map((key) => `the config file ${file} has "${key}", which hermes does not know: it has no effect`),
   };
 }
 

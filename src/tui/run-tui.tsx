@@ -89,7 +89,7 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
       approvals={start.approvals}
       policy={start.tools.policy}
       sessions={start.sessions}
-      startup={{ messages: start.opened.messages, notices: [...start.opened.notices, ...folderNote(start.opened, process.cwd(), os.homedir())] }}
+      startup={{ messages: start.opened.messages, notices: [...config.configWarnings, ...start.opened.notices, ...folderNote(start.opened, process.cwd(), os.homedir())] }}
       theme={start.theme}
       version={start.version}
       cwd={process.cwd()}

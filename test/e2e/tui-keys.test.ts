@@ -3,6 +3,9 @@
 // bytes such a terminal sends: tmux 3.3's send-keys has no name for Shift+Enter), the modes
 // asked for and popped on exit and on a signal, and Ctrl+Z suspending to the shell.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackServer, type Step } from '../support/loopback.js';
 import { chatTextSse, chatToolCallSse } from '../support/wire/openai-chat.js';
@@ -113,5 +116,19 @@ describe.skipIf(!hasTmux)('keys in a real terminal (tmux)', () => {
     expect(tool?.content).toContain('CI is true');
     await hermes.key('C-d');
     expect(await hermes.exitCode()).toBe('0');
+  });
+
+  it('names an unknown key of config.json once at start', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'hermes-keys-home-'));
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modle: 'gpt-4o' }));
+    try {
+      const hermes = await startHermes('config', [], { home });
+      const screen = await hermes.waitForScreen((s) => s.includes('"modle"'), 'the warning');
+      expect(screen.match(/"modle"/g)).toHaveLength(1);
+      await hermes.key('C-d');
+      expect(await hermes.exitCode()).toBe('0');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
