@@ -5,6 +5,7 @@
 // shorter than the terminal) it is shown a page at a time, with where the page is.
 
 import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/approval.js';
+import { accessOf } from '../agent/tools/tool.js';
 import { hasInvisible, revealInvisible } from '../stream/reveal-invisible.js';
 import { choicesFor, type BodyView, type Choice, type Choosing, type PromptState } from './approval-keys.js';
 import { wrapRows } from './text-width.js';
@@ -97,9 +98,11 @@ function revealedLines(text: string): string[] {
   return lines;
 }
 
+/** A command after a `$`; anything else (the path a read outside the folder acts on) without it. */
 function commandRows(request: ApprovalRequest, t: Theme, width: number): string[] {
   const paint = request.kind === 'always-ask' ? t.red : undefined;
-  return revealedLines(request.summary).flatMap((line, i) => exactRows(line, width, i === 0 ? '  $ ' : '    ', '    ', paint));
+  const first = accessOf(request.tool)?.command !== undefined ? '  $ ' : '    ';
+  return revealedLines(request.summary).flatMap((line, i) => exactRows(line, width, i === 0 ? first : '    ', '    ', paint));
 }
 
 /** The path, then the unified diff coloured by line kind (its own file header left out). */
