@@ -16,7 +16,7 @@ import type { Agent } from '../agent/agent.js';
 import type { Env } from '../agent/config.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent/tools/approval.js';
 import type { ChatMessage } from '../agent/types.js';
-import { decisionLines } from '../tui/approval-layout.js';
+import { decidedCommand, decisionLabel, decisionLines } from '../tui/approval-layout.js';
 import { ApprovalQueue } from '../tui/approvals.js';
 import type { ChatSessions } from '../tui/chat-sessions.js';
 import type { ConsoleLines } from '../tui/console-capture.js';
@@ -272,7 +272,7 @@ export function App(props: AppProps) {
 
   const decide = (request: ApprovalRequest, decision: ApprovalDecision): void => {
     if (approvals.current !== request) return;
-    for (const line of decisionLines(request, decision, theme)) transcript.line(line);
+    transcript.decided(request.call.id, decisionLabel(decision), decidedCommand(request), decisionLines(request, decision, theme));
     approvals.answer(request, decision);
     publish();
   };

@@ -143,11 +143,22 @@ function reasonRows(text: string, t: Theme, width: number): string[] {
   return indented(field, width, '  ', '  ').slice(-MAX_REASON_ROWS);
 }
 
+/** What a decision is about, as the scrollback keeps it: the command whole (a line each, every
+ *  invisible character written out), or the path. */
+export function decidedCommand(request: ApprovalRequest): string[] {
+  return request.diff !== undefined ? [oneLine(request.summary)] : revealedLines(request.summary);
+}
+
+/** How the finished call's line says what the user decided ('' for a denial: its result says it). */
+export function decisionLabel(decision: ApprovalDecision): string {
+  return decision.decision === 'always' ? 'approved for this session' : decision.decision === 'once' ? 'approved' : '';
+}
+
 /** The lines the scrollback keeps once the person has answered: the whole command. */
 export function decisionLines(request: ApprovalRequest, decision: ApprovalDecision, theme: Theme): string[] {
   const t = theme;
   const name = t.bold(oneLine(request.call.name, 40));
-  const [first = '', ...more] = request.diff !== undefined ? [oneLine(request.summary)] : revealedLines(request.summary);
+  const [first = '', ...more] = decidedCommand(request);
   const rest = more.map((line) => `    ${line}`);
   if (decision.decision === 'deny') {
     const reason = decision.reason?.trim() ? oneLine(decision.reason) : '';

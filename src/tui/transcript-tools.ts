@@ -9,6 +9,8 @@ export interface LiveTool {
   name: string;
   args?: string;
   running: boolean;
+  /** What the user decided for it, said on its one scrollback line (see decide). */
+  decision?: { label: string; command: string[] };
 }
 
 const MAX_TOOL_ROWS = 4;
@@ -29,6 +31,13 @@ export class LiveTools {
   /** The call waiting for the user's approval (its row says so), or undefined. */
   awaiting(callId: string | undefined): void {
     this.#awaitingId = callId;
+  }
+
+  /** The user answered the call's approval prompt; false when the call is not live. */
+  decide(id: string, label: string, command: string[]): boolean {
+    const tool = this.#tools.find((candidate) => candidate.id === id);
+    if (tool) tool.decision = { label, command };
+    return tool !== undefined;
   }
 
   /** The model began a call (its arguments are still streaming). */

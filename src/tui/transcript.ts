@@ -145,6 +145,12 @@ export class Transcript {
     this.contextTokens = undefined;
   }
 
+  /** The user decided on a call's approval: said on the call's line once it is over, so the
+   *  scrollback keeps one line per call. `command` is what was approved, whole. */
+  decided(callId: string, label: string, command: string[], fallback: string[]): void {
+    if (!this.#tools.decide(callId, label, command)) for (const line of fallback) this.#commit(line);
+  }
+
   /** The tool call waiting for the user's approval (its live row says so), or undefined. */
   awaiting(callId: string | undefined): void {
     this.#tools.awaiting(callId);
@@ -329,7 +335,13 @@ export class Transcript {
   // ---- tools ------------------------------------------------------------------------------
 
   #commitTool(tool: LiveTool, outcome: ToolOutcome, summary: string): void {
-    this.#commit(toolLine(this.#theme, tool.name, tool.args, outcome, summary));
+    const decision = tool.decision;
+    if (!decision) return this.#commit(toolLine(this.#theme, tool.name, tool.args, outcome, summary));
+    const result = decision.label === '' ? summary : `${decision.label} · ${summary}`;
+    const [first = '', ...rest] = decision.command;
+    if (rest.length === 0) return this.#commit(toolLine(this.#theme, tool.name, first, outcome, result));
+    this.#commit(`${toolLine(this.#theme, tool.name, undefined, outcome, result)}:`);
+    for (const line of decision.command) this.#commit(`    ${line}`);
   }
 
   // ---- output -----------------------------------------------------------------------------
