@@ -164,7 +164,7 @@ function failureLine(result: RunResult, config: ResolvedConfig, writeFailure: Er
     case 'interrupted':
       return undefined;
     case 'max_turns':
-      return `stopped after ${config.maxTurns} model requests (--max-turns) before the task was finished`;
+      return `stopped after ${config.maxTurns === 1 ? '1 model request' : `${config.maxTurns} model requests`} (--max-turns) before the task was finished`;
     case 'error':
       return result.error ? describeError(result.error, config) : 'the request failed';
   }

@@ -234,3 +234,11 @@ describe('hermes "question" without a terminal', () => {
     expect(server.requests[0]!.json.messages.at(-1)).toEqual({ role: 'user', content: 'what is 2+2?' });
   });
 });
+
+describe('--max-turns', () => {
+  it('says "stopped after 1 model request" in the singular', async () => {
+    const { env, dirs } = await setup([{ kind: 'stream', chunks: [chatToolCallSse([{ id: 'call_1', name: 'list_directory', arguments: '{"path":"."}' }])] }]);
+    const result = await runHermes(['-p', 'look', '--max-turns', '1'], { env, cwd: dirs.home });
+    expect(result.stderr).toContain('stopped after 1 model request (--max-turns)');
+  });
+});
