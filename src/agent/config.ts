@@ -48,11 +48,8 @@ export interface ProviderFileConfig {
   contextWindow?: number;
 }
 
-/** What config.json may hold. Unknown keys are ignored (later versions may add some), and
- *  named in a warning (a typo such as `modle` would otherwise be silently without effect). */
+/** What config.json may hold. Unknown keys are ignored (later versions may add some). */
 export interface FileConfig extends ConversationFileConfig, ProfilesFileConfig {
-  /** Keys the file holds that hermes does not know ("openai.modle" for one in a section). */
-  unknownKeys?: string[];
   provider?: ProviderId;
   model?: string;
   baseURL?: string;
@@ -125,8 +122,6 @@ export interface ResolvedConfig {
   gateway: GatewayFileConfig;
   /** The config.json profile `-m` named (models.NAME), if it named one. */
   profile?: string;
-  /** Said once at start: keys of the config file hermes does not know. */
-  configWarnings: string[];
 }
 
 /** What a resolved configuration fixes for an agent; each front end adds tools, session and cwd. */
@@ -281,22 +276,8 @@ export function validateFileConfig(data: unknown, file: string): FileConfig {
     out[provider] = sub;
   }
   if (data.gateway !== undefined) out.gateway = validateGatewayConfig(data.gateway, bad);
-  const unknown = [
-    ...Object.keys(data).filter((key) => !FILE_KEYS.has(key)),
-    ...PROVIDERS.flatMap((provider) => {
-      const section = data[provider];
-      return isPlainObject(section) ? Object.keys(section).filter((key) => !SECTION_KEYS.has(key)).map((key) => `${provider}.${key}`) : [];
-    }),
-  ];
-  if (unknown.length > 0) out.unknownKeys = unknown;
   return out;
 }
-
-const FILE_KEYS = new Set<string>([
-  'provider', 'model', 'baseURL', 'system', 'stallTimeout', 'maxTurns', 'stream', 'thinkTags', 'shellEnv',
-  'appendSystem', 'contextWindow', 'compaction', 'cache', 'gateway', 'models', 'councils', ...PROVIDERS,
-]);
-const SECTION_KEYS = new Set(['model', 'baseURL', 'contextWindow']);
 
 export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
@@ -377,7 +358,6 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     cacheEnabled: fromFile.cache?.enabled !== false,
     gateway: fromFile.gateway ?? {},
     ...(profile ? { profile: profileName } : {}),
-    configWarnings: (fromFile.unknownKeys ?? []).map((key) => `the config file ${file} has "${key}", which hermes does not know: it has no effect`),
   };
 }
 

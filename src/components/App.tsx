@@ -17,7 +17,7 @@ import type { Env } from '../agent/config.js';
 import type { ResolvedCouncil } from '../agent/council/resolve.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from '../agent/tools/approval.js';
 import type { ChatMessage } from '../agent/types.js';
-import { decidedCommand, decisionLabel, decisionLines } from '../tui/approval-layout.js';
+import { decisionLines } from '../tui/approval-layout.js';
 import { ApprovalQueue } from '../tui/approvals.js';
 import type { ChatSessions } from '../tui/chat-sessions.js';
 import type { ConsoleLines } from '../tui/console-capture.js';
@@ -25,8 +25,8 @@ import { createConversations, type Conversations } from '../tui/conversations.js
 import { contextWindow } from '../agent/context/known-windows.js';
 import { IDLE_PLACEHOLDER, cacheHitShare, headerText, statusText } from '../tui/format.js';
 import { createLazyHighlighter } from '../tui/highlight.js';
+import { wrapRows } from '../tui/text-width.js';
 import type { InputHistory } from '../tui/input-history.js';
-import { MAX_QUEUED_ROWS, answerBudget, answerRows, committedRows, queuedRowCount, staticItem, type StaticItem } from '../tui/live-region.js';
 import { createSessionCommands, missingKey, type SessionTarget } from '../tui/session-commands.js';
 import { parseSlashCommand, runSlashCommand } from '../tui/slash-commands.js';
 import type { Theme } from '../tui/theme.js';
@@ -74,8 +74,6 @@ export interface AppProps {
   conversation?: AppConversation;
   /** `hermes "question"`: sent as soon as the chat is up. */
   firstMessage?: string;
-  /** Ctrl+Z: stops the process until `fg`, then calls `redraw` (absent: the key does nothing). */
-  suspend?: (redraw: () => void) => void;
 }
 
 export interface AppConversation {
@@ -100,12 +98,57 @@ export interface AppSession {
   committed: () => string[];
 }
 
+interface StaticItem {
+  id: number;
+  /** As printed: wrapped to the terminal's width. */
+  text: string;
+  /** As committed (for tests and anything that reads the transcript back). */
+  lines: string[];
+}
+
+/** Answer rows never take more than this, whatever the terminal's height. */
+const MAX_ANSWER_ROWS = 8;
+const MAX_QUEUED_ROWS = 2;
+export const MORE_NOTE = '… more below, streaming';
 const BUSY_PLACEHOLDER = 'type to queue your next message';
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
+
+/** Committed lines as one <Static> item, wrapped here in one pass rather than by Ink: its
+ *  wrapping (wrap-ansi, string-width per word) was the largest cost of a long answer. Blank
+ *  lines become a space: an empty <Text> would take no row at all. */
+function staticItem(id: number, lines: string[], columns: number): StaticItem {
+  return { id, text: committedRows(lines, columns, ' ').join('\n'), lines };
+}
+
+function committedRows(lines: readonly string[], columns: number, blank: string): string[] {
+  const width = Math.max(10, columns - 1);
+  return lines.flatMap((line) => (line === '' ? [blank] : wrapRows(line, width)));
+}
+
+/** Rows for the answer, at most this many whatever the terminal's height, with the rows the
+ *  rest of the live region takes (the prompt may take a third of the screen, or a line and its
+ *  command hints; the status line, the spinner, the "more" note and the cursor's own row come
+ *  on top) well below the screen's height. */
+function answerBudget(rows: number, toolRows: number, queuedRows: number): number {
+  const inputRows = Math.max(Math.floor(rows / 3) + 2, 10);
+  const fixedRows = inputRows + 1 + 1 + toolRows + queuedRows + 1 + 2;
+  return Math.max(2, Math.min(MAX_ANSWER_ROWS, rows - fixedRows));
+}
 
 /** Rows the council roster may take: what the input, status and spinner leave, at least one. */
 function rosterBudget(rows: number): number {
   return Math.max(1, rows - Math.max(Math.floor(rows / 3) + 2, 10) - 6);
+}
+
+function queuedRowCount(queued: number): number {
+  return Math.min(queued, MAX_QUEUED_ROWS) + (queued > MAX_QUEUED_ROWS ? 1 : 0);
+}
+
+/** The rows of the answer in progress: reasoning, the answer's unfinished end, the "more" note. */
+function answerRows(live: LiveView, theme: Theme): string[] {
+  const rows = [...(live.reasoning ?? []), ...live.answer];
+  if (live.more) rows.push(theme.dim(MORE_NOTE));
+  return rows;
 }
 
 export function App(props: AppProps) {
@@ -210,7 +253,6 @@ export function App(props: AppProps) {
         theme,
         record: (question, result, synthesis) => props.sessions?.current?.appendCouncil(question, result, synthesis),
       },
-    returnQueued: (text) => inputBox.current?.appendLines(text),
   });
   runnerRef.current = runner;
 
@@ -285,7 +327,7 @@ export function App(props: AppProps) {
 
   const decide = (request: ApprovalRequest, decision: ApprovalDecision): void => {
     if (approvals.current !== request) return;
-    transcript.decided(request.call.id, decisionLabel(decision), decidedCommand(request), decisionLines(request, decision, theme));
+    for (const line of decisionLines(request, decision, theme)) transcript.line(line);
     approvals.answer(request, decision);
     publish();
   };
@@ -312,14 +354,13 @@ export function App(props: AppProps) {
     compact: (focus) => runner.compact(focus),
     ...(props.conversation ? { instructions: props.conversation.instructions } : {}),
     exit: () => exit(0),
-    print: (line, tone) => transcript.aside(line, tone),
+    print: (line, tone) => transcript.notice(line, tone),
   });
 
   const onSubmit = (text: string): void => {
     const command = parseSlashCommand(text);
     if (command) {
       // Commands act at once, even while an answer streams; they never reach the model.
-      transcript.aside(`› ${text}`, 'dim');
       runSlashCommand(command, commands);
       publish();
       return;
@@ -343,7 +384,6 @@ export function App(props: AppProps) {
     contextTokens: agent.compactor ? agent.contextInUse() : transcript.contextTokens,
     contextWindow: agent.compactor?.window ?? contextWindow(agent.model),
     cacheHit: cacheHitShare(agent.lastUsage),
-    yolo: props.policy?.mode === 'yolo',
   });
 
   return (
@@ -398,7 +438,6 @@ export function App(props: AppProps) {
           }}
           onExit={() => exit(0)}
           onRedraw={() => write(CLEAR_SCREEN)}
-          onSuspend={() => props.suspend?.(() => write(CLEAR_SCREEN))}
           onHint={setHint}
           placeholder={runner.busy ? BUSY_PLACEHOLDER : IDLE_PLACEHOLDER}
           width={columns}

@@ -34,7 +34,6 @@ import type { InputHistory } from '../tui/input-history.js';
 import { layoutInput } from '../tui/input-layout.js';
 import { decodeKeys, type EditorKey } from '../tui/keys.js';
 import { createInputReader, enableBracketedPaste, normalizePastedText, type PasteSegment } from '../tui/paste.js';
-import { enableKeyboardModes } from '../tui/terminal-modes.js';
 import { completeSlashCommand } from '../tui/slash-commands.js';
 import { CommandHint } from './CommandHint.js';
 
@@ -45,7 +44,6 @@ export interface InputBoxProps {
   onInterrupt(kind: 'esc' | 'ctrl-c'): void; // only called while busy
   onExit(): void; // Ctrl+D on empty input; Ctrl+C twice within 2 s on an empty idle prompt
   onRedraw?(): void; // Ctrl+L
-  onSuspend?(): void; // Ctrl+Z
   onHint?(text: string | undefined): void; // e.g. "press Ctrl+C again to exit"
   placeholder?: string;
   width?: number;
@@ -59,8 +57,6 @@ export interface InputBoxProps {
 export interface InputBoxHandle {
   /** Adds text after what is already typed (the cursor goes to the end). */
   append(text: string): void;
-  /** Adds lines after what is already typed, on a line of their own (the cursor goes to the end). */
-  appendLines(text: string): void;
 }
 
 export const EXIT_HINT = 'press Ctrl+C again to exit';
@@ -112,13 +108,6 @@ function InputBoxView(props: InputBoxProps) {
         editorRef.current = next;
         setEditor(next);
       },
-      appendLines(text) {
-        if (text === '') return;
-        const typed = editorRef.current.text;
-        const next = fromText(typed === '' ? text : `${typed}\n${text}`);
-        editorRef.current = next;
-        setEditor(next);
-      },
     }),
     [],
   );
@@ -131,12 +120,7 @@ function InputBoxView(props: InputBoxProps) {
 
   useEffect(() => {
     if (!(stdout as { isTTY?: boolean }).isTTY) return;
-    const disablePaste = enableBracketedPaste(stdout);
-    const disableKeys = enableKeyboardModes(stdout);
-    return () => {
-      disableKeys();
-      disablePaste();
-    };
+    return enableBracketedPaste(stdout);
   }, [stdout]);
 
   useEffect(() => {
@@ -241,8 +225,6 @@ function InputBoxView(props: InputBoxProps) {
           return set(deleteForward(state));
         case 'l':
           return propsRef.current.onRedraw?.();
-        case 'z':
-          return propsRef.current.onSuspend?.();
         default:
           return; // unbound: nothing typed, nothing echoed
       }

@@ -5,7 +5,6 @@
 // shorter than the terminal) it is shown a page at a time, with where the page is.
 
 import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/approval.js';
-import { accessOf } from '../agent/tools/tool.js';
 import { hasInvisible, revealInvisible } from '../stream/reveal-invisible.js';
 import { choicesFor, type BodyView, type Choice, type Choosing, type PromptState } from './approval-keys.js';
 import { wrapRows } from './text-width.js';
@@ -98,11 +97,9 @@ function revealedLines(text: string): string[] {
   return lines;
 }
 
-/** A command after a `$`; anything else (the path a read outside the folder acts on) without it. */
 function commandRows(request: ApprovalRequest, t: Theme, width: number): string[] {
   const paint = request.kind === 'always-ask' ? t.red : undefined;
-  const first = accessOf(request.tool)?.command !== undefined ? '  $ ' : '    ';
-  return revealedLines(request.summary).flatMap((line, i) => exactRows(line, width, i === 0 ? first : '    ', '    ', paint));
+  return revealedLines(request.summary).flatMap((line, i) => exactRows(line, width, i === 0 ? '  $ ' : '    ', '    ', paint));
 }
 
 /** The path, then the unified diff coloured by line kind (its own file header left out). */
@@ -143,22 +140,11 @@ function reasonRows(text: string, t: Theme, width: number): string[] {
   return indented(field, width, '  ', '  ').slice(-MAX_REASON_ROWS);
 }
 
-/** What a decision is about, as the scrollback keeps it: the command whole (a line each, every
- *  invisible character written out), or the path. */
-export function decidedCommand(request: ApprovalRequest): string[] {
-  return request.diff !== undefined ? [oneLine(request.summary)] : revealedLines(request.summary);
-}
-
-/** How the finished call's line says what the user decided ('' for a denial: its result says it). */
-export function decisionLabel(decision: ApprovalDecision): string {
-  return decision.decision === 'always' ? 'approved for this session' : decision.decision === 'once' ? 'approved' : '';
-}
-
 /** The lines the scrollback keeps once the person has answered: the whole command. */
 export function decisionLines(request: ApprovalRequest, decision: ApprovalDecision, theme: Theme): string[] {
   const t = theme;
   const name = t.bold(oneLine(request.call.name, 40));
-  const [first = '', ...more] = decidedCommand(request);
+  const [first = '', ...more] = request.diff !== undefined ? [oneLine(request.summary)] : revealedLines(request.summary);
   const rest = more.map((line) => `    ${line}`);
   if (decision.decision === 'deny') {
     const reason = decision.reason?.trim() ? oneLine(decision.reason) : '';

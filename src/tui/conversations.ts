@@ -70,11 +70,8 @@ export function createConversations(deps: ConversationDeps): Conversations {
       deps.publish();
       void runner.idle.then(() => {
         agent.clear();
-        // the context figure starts again from nothing, not from the last request's
-        transcript.contextTokens = undefined;
         deps.sessions?.startNew(agent.model, agent.providerId);
         forgetApprovals();
-        deps.publish();
       });
     },
 

@@ -55,8 +55,6 @@ export interface StatusInfo {
   contextWindow?: number;
   /** Share of the latest request's input read from the prompt cache, 0-100. */
   cacheHit?: number;
-  /** --yolo: tools run without asking. */
-  yolo?: boolean;
 }
 
 export function statusText(info: StatusInfo): string {
@@ -67,7 +65,6 @@ export function statusText(info: StatusInfo): string {
     parts.push(`context ${formatTokens(info.contextTokens)}/${formatTokens(info.contextWindow)} (${pct}%)`);
   }
   if (info.cacheHit !== undefined) parts.push(`cache ${info.cacheHit}%`);
-  if (info.yolo) parts.unshift('yolo: tools run without asking');
   return parts.join(' · ');
 }
 

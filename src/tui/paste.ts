@@ -3,7 +3,6 @@
 // line by line. Input arrives in arbitrary pieces, so markers may be split across reads.
 
 import { sanitizeForTerminal } from '../stream/sanitize.js';
-import { enableMode, type Writable } from './terminal-modes.js';
 
 export const BRACKETED_PASTE_ON = '\x1b[?2004h';
 export const BRACKETED_PASTE_OFF = '\x1b[?2004l';
@@ -99,11 +98,28 @@ export function normalizePastedText(raw: string): string {
   return sanitizeForTerminal(raw.replace(/\r\n?/g, '\n'));
 }
 
+interface Writable {
+  write(data: string): unknown;
+}
+
 /** Turns bracketed paste on and returns the function that turns it off again (idempotent).
  *  It is also turned off when the process exits, so a crash does not leave the shell with
  *  paste markers around everything pasted into it. */
 export function enableBracketedPaste(out: Writable): () => void {
-  return enableMode(out, BRACKETED_PASTE_ON, BRACKETED_PASTE_OFF);
+  let enabled = true;
+  const disable = (): void => {
+    if (!enabled) return;
+    enabled = false;
+    process.removeListener('exit', disable);
+    try {
+      out.write(BRACKETED_PASTE_OFF);
+    } catch {
+      // stdout already closed: nothing left to restore
+    }
+  };
+  out.write(BRACKETED_PASTE_ON);
+  process.once('exit', disable);
+  return disable;
 }
 
 export function disableBracketedPaste(out: Writable): void {

@@ -1,8 +1,6 @@
 // The interactive chat proper: Ink, React and the App. Loaded by src/app.tsx after it has
 // painted the first screen, so this module's weight (React, Ink, Yoga) does not delay it.
 
-// first: Ink reads CI when it is loaded (see ink-ci.ts)
-import { inkSeesCi, restoreCiVariables } from './ink-ci.js';
 import { render } from 'ink';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,11 +18,8 @@ import { captureConsole } from './console-capture.js';
 import { shortPath } from './format.js';
 import { resumedTitle } from './session-list.js';
 import { InputHistory } from './input-history.js';
-import { suspendToShell } from './suspend.js';
 import { TerminalOutput, terminalReflows } from './terminal-output.js';
 import type { Theme } from './theme.js';
-
-restoreCiVariables();
 
 const WARM_UP_DELAY_MS = 100;
 /** After a signal, how long the answer in progress may take to stop (a tool's process group
@@ -92,14 +87,14 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
       approvals={start.approvals}
       policy={start.tools.policy}
       sessions={start.sessions}
-      startup={{ messages: start.opened.messages, notices: [...config.configWarnings, ...startupNotices(start.opened, process.cwd(), os.homedir())] }}
+      startup={{ messages: start.opened.messages, notices: startupNotices(start.opened, process.cwd(), os.homedir()) }}
       theme={start.theme}
       version={start.version}
       cwd={process.cwd()}
       home={os.homedir()}
       env={env}
       animate={env.TERM !== 'dumb'}
-      pane={inkSeesCi(env, process.stdout.isTTY === true) ? undefined : output}
+      pane={inkDrawsFrames(env) ? output : undefined}
       logs={logs}
       conversation={{
         instructionFiles: start.conversation.instructions.files.map((file) => file.path),
@@ -107,7 +102,6 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
         window: start.conversation.window,
       }}
       {...(start.firstMessage ? { firstMessage: start.firstMessage } : {})}
-      suspend={(redraw) => suspendToShell({ stdin: process.stdin, stdout: process.stdout, output, redraw })}
       onSession={(session) => (app = session)}
       onExit={(code) => finish(code)}
     />,
@@ -180,6 +174,13 @@ export async function runTui(config: ResolvedConfig, start: TuiStart): Promise<n
 function startupNotices(opened: OpenedSession, cwd: string, home: string): string[] {
   const title = opened.resumed ? [resumedTitle(opened.resumed, home)] : [];
   return [...title, ...opened.notices, ...folderNote(opened, cwd, home)];
+}
+
+/** Ink draws live frames, unless it thinks it runs in CI (is-in-ci's rule): then it prints only
+ *  <Static> output and its last frame, and the answer must be part of that frame. */
+function inkDrawsFrames(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string): boolean => key in env && env[key] !== '0' && env[key] !== 'false';
+  return !set('CI') && !set('CONTINUOUS_INTEGRATION');
 }
 
 /** A resumed conversation from another folder: its tools now work here, which is worth saying. */

@@ -152,10 +152,8 @@ export function createSessionCommands(deps: SessionCommandDeps): SlashCommandCon
       const resolved = resolveFor({ provider }, false);
       const problem = missingKey(resolved);
       if (problem !== undefined) throw new Error(`cannot switch to ${provider}: ${problem}`);
-      // the provider it already is: only its connection is set again, the chosen model stays
-      const model = provider === deps.target().provider ? agent.model : resolved.model;
-      switchTo({ ...resolved, model });
-      return `provider: ${provider} · model: ${model} (the conversation is kept)`;
+      switchTo(resolved);
+      return `provider: ${provider} · model: ${resolved.model} (the conversation is kept)`;
     },
     showSystem() {
       const system = agent.system;

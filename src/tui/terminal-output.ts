@@ -211,13 +211,6 @@ export class TerminalOutput extends EventEmitter {
     this.#target.off('resize', this.#onResize);
   }
 
-  /** Back after a suspend (Ctrl+Z, then `fg`): as before dispose(). */
-  resume(): void {
-    if (!this.#disposed) return;
-    this.#disposed = false;
-    this.#target.on('resize', this.#onResize);
-  }
-
   /** Sends the frame gathered so far in one write, `end` after it. */
   #flush(end: string): void {
     const batch = this.#batch;

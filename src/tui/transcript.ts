@@ -13,12 +13,9 @@ import { createTerminalSanitizer, sanitizeForTerminal, type TerminalSanitizer } 
 import { errorLine, formatTokens, type ErrorContext } from './format.js';
 import { MarkdownRenderer, type CodeHighlighter } from './markdown.js';
 import { promptLines, replayLines } from './replay.js';
-import { wrapRows } from './text-width.js';
+import { displayWidth, lastColumns, wrapRows } from './text-width.js';
 import type { Theme } from './theme.js';
-import { ReasoningStream } from './transcript-reasoning.js';
-import { Tail } from './transcript-tail.js';
-import { LiveTools, type LiveTool } from './transcript-tools.js';
-import { describeResult, oneLine, toolLine, type ToolOutcome } from './tool-summary.js';
+import { describeArguments, describeResult, oneLine, toolLine, type ToolOutcome } from './tool-summary.js';
 
 export type Phase = 'idle' | 'waiting' | 'streaming';
 
@@ -45,13 +42,56 @@ export interface LiveView {
   more: boolean;
   /** One row per tool call in progress. */
   tools: string[];
-  /** The last rows of what slash commands printed while the answer streams (see aside). */
-  asides: string[];
 }
 
-/** Rows of held command output the live view shows (all of it reaches the scrollback). */
-const ASIDE_ROWS = 3;
+interface LiveTool {
+  id: string;
+  name: string;
+  args?: string;
+  running: boolean;
+}
 
+/** The unfinished line, kept as chunks so appending never copies what came before. */
+class Tail {
+  chunks: string[] = [];
+  width = 0;
+
+  get empty(): boolean {
+    return this.chunks.length === 0;
+  }
+
+  push(text: string): void {
+    if (text === '') return;
+    this.chunks.push(text);
+    this.width += displayWidth(text);
+  }
+
+  take(): string {
+    const text = this.chunks.join('');
+    this.chunks = [];
+    this.width = 0;
+    return text;
+  }
+
+  /** The last `columns` columns (reads only the chunks it needs). */
+  last(columns: number): string {
+    // a column is at most two UTF-16 units, so this many units always cover `columns`
+    const units = columns * 2;
+    let out = '';
+    for (let i = this.chunks.length - 1; i >= 0 && out.length < units; i--) {
+      const chunk = this.chunks[i] ?? '';
+      out = (chunk.length > units ? chunk.slice(-units) : chunk) + out;
+    }
+    return lastColumns(out, columns);
+  }
+
+  all(): string {
+    return this.chunks.length === 1 ? (this.chunks[0] ?? '') : this.chunks.join('');
+  }
+}
+
+const REASONING_ROWS = 3;
+const MAX_TOOL_ROWS = 4;
 
 export class Transcript {
   readonly #theme: Theme;
@@ -69,10 +109,21 @@ export class Transcript {
   #tail = new Tail();
   #answerParts: string[] = [];
 
-  readonly #reasoning: ReasoningStream;
-  #tools = new LiveTools();
-  /** Lines of hermes' own held while an answer's line is unfinished (see aside). */
-  #asides: string[] = [];
+  // reasoning being streamed
+  #reasoning: TerminalSanitizer = createTerminalSanitizer();
+  #reasoningOpen = false;
+  #reasoningFull: boolean;
+  #reasoningShownFull = false; // this segment's label and lines are being committed
+  #reasoningTail = new Tail(); // unfinished line (full mode)
+  #reasoningRecent = new Tail(); // the latest reasoning text (collapsed live view)
+  #reasoningWords = 0;
+  #words = new WordCounter();
+  /** The whole reasoning of the latest segment, so /reasoning can still show it. */
+  #reasoningText: string[] = [];
+  #reasoningStart = 0;
+
+  #tools: LiveTool[] = [];
+  #awaitingId: string | undefined;
 
   /** The last answer's text, for /copy. */
   lastAnswer = '';
@@ -83,7 +134,7 @@ export class Transcript {
     this.#options = options;
     this.#theme = options.theme;
     this.#now = options.now ?? Date.now;
-    this.#reasoning = new ReasoningStream(options.theme, this.#now, options.showReasoning ?? false, (line) => this.#commit(line));
+    this.#reasoningFull = options.showReasoning ?? false;
     this.#markdown = new MarkdownRenderer({ theme: options.theme, width: options.width, highlighter: options.highlighter });
   }
 
@@ -91,9 +142,9 @@ export class Transcript {
     return this.#phase;
   }
 
-  /** Rows the tool calls in progress and held command output take in the live view. */
+  /** Rows the tool calls in progress take in the live view. */
   get toolRows(): number {
-    return this.#tools.rows + Math.min(this.#asides.length, ASIDE_ROWS);
+    return Math.min(this.#tools.length, MAX_TOOL_ROWS) + (this.#tools.length > MAX_TOOL_ROWS ? 1 : 0);
   }
 
   /** Lines committed since the last call; the caller prints them once. */
@@ -105,28 +156,16 @@ export class Transcript {
 
   /** A line of hermes' own (command output, notices); never model text. */
   notice(line: string, tone: 'info' | 'error' | 'dim' = 'info'): void {
-    for (const styled of this.#noticeLines(line, tone)) this.#commit(styled);
-  }
-
-  #noticeLines(line: string, tone: 'info' | 'error' | 'dim'): string[] {
     const t = this.#theme;
-    return sanitizeForTerminal(line)
-      .split('\n')
-      .map((part) => (tone === 'error' ? t.red(part) : tone === 'dim' ? t.dim(part) : part));
+    const safe = sanitizeForTerminal(line);
+    for (const part of safe.split('\n')) {
+      this.#commit(tone === 'error' ? t.red(part) : tone === 'dim' ? t.dim(part) : part);
+    }
   }
 
   /** A finished line of hermes' own, already styled; whoever built it sanitised what it holds. */
   line(styled: string): void {
     this.#commit(styled);
-  }
-
-  /** A line of hermes' own that is not part of the run (a slash command's echo and output):
-   *  while the answer is streaming it would land in the middle of the answer's text, so it is
-   *  held (the live view shows its end) and committed once the answer's segment closes. */
-  aside(line: string, tone: 'info' | 'error' | 'dim' = 'info'): void {
-    const lines = this.#noticeLines(line, tone);
-    if (this.#phase === 'streaming') this.#asides.push(...lines);
-    else for (const styled of lines) this.#commit(styled);
   }
 
   /** The user sent a prompt: it goes to the scrollback and the spinner starts. */
@@ -145,15 +184,9 @@ export class Transcript {
     this.contextTokens = undefined;
   }
 
-  /** The user decided on a call's approval: said on the call's line once it is over, so the
-   *  scrollback keeps one line per call. `command` is what was approved, whole. */
-  decided(callId: string, label: string, command: string[], fallback: string[]): void {
-    if (!this.#tools.decide(callId, label, command)) for (const line of fallback) this.#commit(line);
-  }
-
   /** The tool call waiting for the user's approval (its live row says so), or undefined. */
   awaiting(callId: string | undefined): void {
-    this.#tools.awaiting(callId);
+    this.#awaitingId = callId;
   }
 
   #startRun(): void {
@@ -161,14 +194,14 @@ export class Transcript {
     this.#waitingSince = this.#now();
     this.#waitingNote = undefined;
     this.#answerParts = [];
-    this.#tools.clear();
+    this.#tools = [];
   }
 
   /** Applies a batch of answer text (already coalesced). */
   text(delta: string): void {
     const safe = this.#text.push(delta);
     if (safe === '') return;
-    this.#reasoning.end();
+    this.#endReasoning();
     this.#phase = 'streaming';
     this.#answerParts.push(safe);
     let start = 0;
@@ -182,13 +215,46 @@ export class Transcript {
 
   /** Applies a batch of reasoning text. */
   reasoning(delta: string): void {
-    // reasoning after answer text (a new request after tools): the text segment is over
-    if (this.#reasoning.push(delta, () => this.#closeAnswer()) !== '') this.#phase = 'streaming';
+    const safe = this.#reasoning.push(delta);
+    if (safe === '') return;
+    this.#phase = 'streaming';
+    if (!this.#reasoningOpen) {
+      // reasoning after answer text (a new request after tools): the text segment is over
+      this.#closeAnswer();
+      this.#reasoningOpen = true;
+      this.#reasoningWords = 0;
+      this.#words = new WordCounter();
+      this.#reasoningText = [];
+      this.#reasoningStart = this.#now();
+      this.#reasoningRecent = new Tail();
+      this.#reasoningTail = new Tail();
+      this.#reasoningShownFull = false;
+    }
+    this.#reasoningWords += this.#words.count(safe);
+    this.#reasoningText.push(safe);
+    this.#reasoningRecent.push(safe);
+    // keep the recent text bounded: the live view needs only its last rows
+    if (this.#reasoningRecent.chunks.length > 256) {
+      const recent = this.#reasoningRecent.last(4096);
+      this.#reasoningRecent = new Tail();
+      this.#reasoningRecent.push(recent);
+    }
+    if (this.#reasoningFull) this.#reasoningLines(safe);
   }
 
   /** /reasoning: switches between the summary line and the full text; returns the new mode. */
   toggleReasoning(): boolean {
-    return this.#reasoning.toggle();
+    this.#reasoningFull = !this.#reasoningFull;
+    if (this.#reasoningFull && this.#reasoningOpen && !this.#reasoningShownFull) {
+      // mid-stream: what came so far is printed now, the rest as it arrives
+      this.#reasoningTail = new Tail();
+      this.#reasoningLines(this.#reasoningText.join(''));
+    } else if (this.#reasoningFull && !this.#reasoningOpen && this.#reasoningText.length > 0 && !this.#reasoningShownFull) {
+      // after the answer: the collapsed reasoning of the last answer, in full
+      this.#reasoningLines(this.#reasoningText.join(''));
+      if (!this.#reasoningTail.empty) this.#commit(this.#theme.dim(`  ${this.#reasoningTail.take()}`));
+    }
+    return this.#reasoningFull;
   }
 
   /** The highlighter has loaded: commit code that waited for it. */
@@ -221,23 +287,38 @@ export class Transcript {
         this.#waitingNote = oneLine(event.reason);
         return;
       case 'tool_call_start':
-        this.#reasoning.end();
-        this.#tools.begin(event.id, event.name);
+        this.#endReasoning();
+        this.#tools.push({ id: event.id, name: oneLine(event.name), running: false });
         return;
-      case 'tool_call':
-        this.#reasoning.end();
-        this.#tools.arguments(event.id, event.name, event.arguments);
+      case 'tool_call': {
+        this.#endReasoning();
+        let tool = this.#tools.find((candidate) => candidate.id === event.id);
+        if (!tool) {
+          tool = { id: event.id, name: oneLine(event.name), running: false };
+          this.#tools.push(tool);
+        }
+        tool.args = describeArguments(event.arguments);
         return;
+      }
       case 'message':
-        this.#reasoning.end();
+        this.#endReasoning();
         this.#closeAnswer();
         if (event.message.toolCalls.length === 0) this.lastAnswer = event.message.content;
         return;
-      case 'tool_started':
-        this.#tools.started(event.id, event.name, event.arguments);
+      case 'tool_started': {
+        const tool = this.#tools.find((candidate) => candidate.id === event.id);
+        if (tool) {
+          tool.running = true;
+          tool.args ??= describeArguments(event.arguments);
+        } else {
+          this.#tools.push({ id: event.id, name: oneLine(event.name), args: describeArguments(event.arguments), running: true });
+        }
         return;
+      }
       case 'tool_finished': {
-        const tool = this.#tools.finished(event.id, event.name);
+        const index = this.#tools.findIndex((candidate) => candidate.id === event.id);
+        const tool = index === -1 ? { id: event.id, name: oneLine(event.name), running: true } : this.#tools[index]!;
+        if (index !== -1) this.#tools.splice(index, 1);
         this.#commitTool(tool, event.isError ? 'failed' : 'done', describeResult(event.content, event.isError));
         // the model is asked again with the results: wait for it
         if (this.#tools.length === 0) {
@@ -272,28 +353,31 @@ export class Transcript {
   interrupt(): void {
     if (this.#phase === 'idle') return;
     const t = this.#theme;
-    this.#reasoning.end();
+    this.#endReasoning();
     this.#closeAnswer();
     const answer = this.#answerParts.join('');
-    for (const tool of this.#tools.drain()) this.#commitTool(tool, 'interrupted', 'interrupted');
+    for (const tool of this.#tools) this.#commitTool(tool, 'interrupted', 'interrupted');
+    this.#tools = [];
     this.#commit(t.yellow('⏹ interrupted'));
     if (answer !== '') this.lastAnswer = answer;
     this.#idle();
   }
 
   #fail(error: ProviderError, partial: boolean): void {
-    this.#reasoning.end();
+    this.#endReasoning();
     this.#closeAnswer();
-    for (const tool of this.#tools.drain()) this.#commitTool(tool, 'failed', 'not run');
+    for (const tool of this.#tools) this.#commitTool(tool, 'failed', 'not run');
+    this.#tools = [];
     this.#commit(this.#theme.red(`✗ ${errorLine(error, partial, this.#options.errorContext())}`));
   }
 
   #finish(result: RunResult): void {
     if (this.#phase === 'idle') return;
     const t = this.#theme;
-    this.#reasoning.end();
+    this.#endReasoning();
     this.#closeAnswer();
-    for (const tool of this.#tools.drain()) this.#commitTool(tool, 'failed', 'not run');
+    for (const tool of this.#tools) this.#commitTool(tool, 'failed', 'not run');
+    this.#tools = [];
     const content = result.message?.content;
     if (content !== undefined && content !== '') this.lastAnswer = content;
     if (result.status === 'max_turns') this.#commit(t.yellow('⚠ stopped: the model asked for tools more times than allowed (maxTurns); ask it to go on'));
@@ -312,7 +396,7 @@ export class Transcript {
     this.#phase = 'idle';
     this.#waitingNote = undefined;
     this.#text = createTerminalSanitizer();
-    this.#reasoning.reset();
+    this.#reasoning = createTerminalSanitizer();
   }
 
   // ---- answer text ------------------------------------------------------------------------
@@ -330,19 +414,52 @@ export class Transcript {
     }
     if (!this.#tail.empty) this.#commitAnswerLine(this.#tail.take());
     for (const line of this.#markdown.end()) this.#commit(line);
-    for (const line of this.#asides.splice(0)) this.#commit(line);
+  }
+
+  // ---- reasoning --------------------------------------------------------------------------
+
+  #reasoningLines(safe: string): void {
+    const t = this.#theme;
+    if (!this.#reasoningShownFull) {
+      this.#reasoningShownFull = true;
+      this.#commit(t.dim(t.italic('thinking')));
+    }
+    let start = 0;
+    for (let nl = safe.indexOf('\n'); nl !== -1; nl = safe.indexOf('\n', start)) {
+      this.#reasoningTail.push(safe.slice(start, nl));
+      this.#commit(t.dim(`  ${this.#reasoningTail.take()}`));
+      start = nl + 1;
+    }
+    this.#reasoningTail.push(start === 0 ? safe : safe.slice(start));
+  }
+
+  /** The answer (or a tool call) began: reasoning collapses to one line, or its last line goes. */
+  #endReasoning(): void {
+    if (!this.#reasoningOpen) return;
+    const t = this.#theme;
+    this.#reasoningOpen = false;
+    const rest = this.#reasoning.flush();
+    if (this.#reasoningShownFull) {
+      if (rest !== '') this.#reasoningTail.push(rest);
+      if (!this.#reasoningTail.empty) this.#commit(t.dim(`  ${this.#reasoningTail.take()}`));
+      return;
+    }
+    const seconds = Math.max(1, Math.round((this.#now() - this.#reasoningStart) / 1000));
+    const words = this.#reasoningWords === 1 ? '1 word' : `${this.#reasoningWords} words`;
+    this.#commit(t.dim(`✻ thought for ${seconds} s · ${words} (/reasoning shows it in full)`));
   }
 
   // ---- tools ------------------------------------------------------------------------------
 
   #commitTool(tool: LiveTool, outcome: ToolOutcome, summary: string): void {
-    const decision = tool.decision;
-    if (!decision) return this.#commit(toolLine(this.#theme, tool.name, tool.args, outcome, summary));
-    const result = decision.label === '' ? summary : `${decision.label} · ${summary}`;
-    const [first = '', ...rest] = decision.command;
-    if (rest.length === 0) return this.#commit(toolLine(this.#theme, tool.name, first, outcome, result));
-    this.#commit(`${toolLine(this.#theme, tool.name, undefined, outcome, result)}:`);
-    for (const line of decision.command) this.#commit(`    ${line}`);
+    this.#commit(toolLine(this.#theme, tool.name, tool.args, outcome, summary));
+  }
+
+  #toolRow(tool: LiveTool): string {
+    const t = this.#theme;
+    const args = tool.args ? ` ${tool.args}` : '';
+    const state = tool.id === this.#awaitingId ? 'waiting for your approval' : tool.running ? 'running…' : 'preparing…';
+    return `${t.cyan('⚙')} ${t.bold(tool.name)}${args} ${t.dim(state)}`;
   }
 
   // ---- output -----------------------------------------------------------------------------
@@ -359,10 +476,16 @@ export class Transcript {
     const t = this.#theme;
     const columns = Math.max(10, width - 1);
     const rows = Math.max(2, maxRows);
-    const view: LiveView = { phase: this.#phase, answer: [], more: false, tools: [], asides: this.#asides.slice(-ASIDE_ROWS) };
+    const view: LiveView = { phase: this.#phase, answer: [], more: false, tools: [] };
     if (this.#phase === 'waiting') view.waiting = { since: this.#waitingSince, note: this.#waitingNote };
 
-    view.reasoning = this.#reasoning.view(columns, rows);
+    if (this.#reasoningOpen) {
+      const full = this.#reasoningShownFull;
+      const budget = Math.min(REASONING_ROWS, rows - 1);
+      const recent = full ? this.#reasoningTail.last(budget * columns) : this.#reasoningRecent.last(budget * columns);
+      const wrapped = wrapRows(recent.replace(/\n+/g, ' ').trim(), columns - 2).slice(-budget);
+      view.reasoning = full ? wrapped.map((row) => t.dim(`  ${row}`)) : [t.dim(t.italic('thinking…')), ...wrapped.map((row) => t.dim(`  ${row}`))];
+    }
 
     const answerRows = Math.max(2, rows - (view.reasoning?.length ?? 0));
     if (this.#tail.width > answerRows * columns) {
@@ -382,7 +505,26 @@ export class Transcript {
       }
     }
 
-    view.tools = this.#tools.view(t);
+    const shown = this.#tools.slice(0, MAX_TOOL_ROWS).map((tool) => this.#toolRow(tool));
+    if (this.#tools.length > MAX_TOOL_ROWS) shown.push(t.dim(`  +${this.#tools.length - MAX_TOOL_ROWS} more`));
+    view.tools = shown;
     return view;
   }
 }
+
+/** Counts words across deltas: a word split over two deltas counts once. */
+class WordCounter {
+  #inWord = false;
+
+  count(text: string): number {
+    let words = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const space = c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+      if (!space && !this.#inWord) words++;
+      this.#inWord = !space;
+    }
+    return words;
+  }
+}
+

@@ -28,8 +28,6 @@ export interface AgentRunnerOptions {
   preflight?: () => string | undefined;
   /** The council prompts go to (/council a,b,c), or undefined for the agent alone. */
   council?: () => CouncilSetup | undefined;
-  /** An interrupt hands back the prompts still queued (joined, one per line) for editing. */
-  returnQueued?: (text: string) => void;
 }
 
 export class AgentRunner {
@@ -113,7 +111,7 @@ export class AgentRunner {
   }
 
   /** Stops the answer in progress: the request is aborted now, what arrived stays, marked.
-   *  Queued prompts go back to the input box, to be edited and sent again. Returns false when idle. */
+   *  Queued prompts are dropped (they are in the input history). Returns false when idle. */
   interrupt(): boolean {
     if (!this.#busy) return false;
     const { transcript, publish } = this.#options;
@@ -125,12 +123,9 @@ export class AgentRunner {
     for (const coalescer of this.#coalescers) coalescer.dispose();
     this.#coalescers = [];
     transcript.interrupt();
-    const queued = this.#queue.splice(0);
-    if (queued.length > 0) {
-      const back = this.#options.returnQueued;
-      back?.(queued.join('\n'));
-      const what = queued.length === 1 ? 'the queued prompt was' : `${queued.length} queued prompts were`;
-      transcript.notice(back ? `${what} not sent: back in the input box` : `${what} not sent (↑ brings it back)`, 'dim');
+    const dropped = this.#queue.splice(0);
+    if (dropped.length > 0) {
+      transcript.notice(`${dropped.length === 1 ? 'the queued prompt was' : `${dropped.length} queued prompts were`} not sent (↑ brings it back)`, 'dim');
     }
     this.#busy = false;
     publish();

@@ -329,25 +329,6 @@ describe('App', () => {
     expect(app.committed().filter((line) => line === '⏹ interrupted')).toHaveLength(2);
   });
 
-  it('puts the queued prompts back into the input box on Esc, after what is typed', async () => {
-    const hang = chatTextFrames(['Working']).slice(0, 2);
-    const app = await start({ script: [slow(hang, 5, { hang: true })] });
-    await app.type('one', '\r');
-    await waitFor(() => app.frame().includes('Working'), 'the answer');
-    await app.type('two', '\r');
-    await app.type('three', '\r');
-    await waitFor(() => app.frame().includes('⋯ queued: three'), 'the queue');
-    await app.type('draft');
-    await app.type('\x1b');
-    await app.idle();
-    await waitFor(() => app.frame().includes('three'), 'the prompts back in the box');
-    const frame = app.frame();
-    expect(frame).not.toContain('⋯ queued');
-    expect(frame).toMatch(/draft\s*\n.*two\s*\n.*three/);
-    expect(app.committed()).toContain('2 queued prompts were not sent: back in the input box');
-    expect(server!.requests).toHaveLength(1);
-  });
-
   it('queues what is sent while an answer streams and sends it next', async () => {
     const script = (n: number): Step =>
       n === 1 ? slow(chatTextFrames(['First ', 'answer', ' done.']), 80) : { kind: 'stream', chunks: [chatTextSse(['Queued reply.'])] };

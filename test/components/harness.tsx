@@ -45,8 +45,6 @@ export interface HarnessSetup {
   /** The terminal's size (ink-testing-library's is 100 columns, and no rows: 24). */
   columns?: number;
   rows?: number;
-  /** The environment the slash commands see (/provider resolves the configuration again). */
-  env?: Record<string, string>;
 }
 
 export type Harness = Awaited<ReturnType<typeof startApp>>;
@@ -105,7 +103,7 @@ export async function startApp(setup: HarnessSetup) {
       version="9.9.9"
       cwd={setup.cwd}
       home={os.homedir()}
-      env={setup.env ?? {}}
+      env={{}}
       frameMs={10}
       approvals={approvals}
       policy={tools.policy}

@@ -27,9 +27,6 @@ export interface HermesOptions {
   env?: Record<string, string>;
   columns?: number;
   rows?: number;
-  /** Typed into an interactive bash (job control: Ctrl+Z, fg) instead of run by tmux; its exit
-   *  code is not recorded. */
-  inShell?: boolean;
 }
 
 export interface HermesInTmux {
@@ -80,19 +77,9 @@ export class TmuxServer {
       ...Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
     ].join(' ');
     // the pane stays a while after hermes exits, so that what it printed last can be read
-    const hermes = `cd ${options.cwd ?? ROOT} && env -i ${env} ${process.execPath} ${HERMES} ${(options.args ?? []).join(' ')}`;
-    const command = `${hermes}; echo $? > ${dir}/exit-code; sleep 30`;
-    const size = ['-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40)];
-    if (options.inShell) {
-      await this.tmux('new-session', '-d', '-s', name, ...size, 'env -i PATH="$PATH" HOME="$HOME" TERM="$TERM" PS1="$ " bash --norc --noprofile -i');
-      await this.tmux('pipe-pane', '-o', '-t', name, `cat >> ${dir}/terminal.log`);
-      // hermes alone: a stopped job would let the shell run the rest of a list
-      await this.tmux('send-keys', '-t', name, '-l', hermes);
-      await this.tmux('send-keys', '-t', name, 'Enter');
-    } else {
-      await this.tmux('new-session', '-d', '-s', name, ...size, command);
-      await this.tmux('pipe-pane', '-o', '-t', name, `cat >> ${dir}/terminal.log`);
-    }
+    const command = `cd ${options.cwd ?? ROOT} && env -i ${env} ${process.execPath} ${HERMES} ${(options.args ?? []).join(' ')}; echo $? > ${dir}/exit-code; sleep 30`;
+    await this.tmux('new-session', '-d', '-s', name, '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), command);
+    await this.tmux('pipe-pane', '-o', '-t', name, `cat >> ${dir}/terminal.log`);
     const screen = async () => (await this.tmux('capture-pane', '-p', '-t', name)).stdout;
     return {
       session: name,

@@ -3,7 +3,7 @@ import { CHOOSING, type PromptState } from '../../src/tui/approval-keys.js';
 import { decisionLines, promptLayout, type PromptSize } from '../../src/tui/approval-layout.js';
 import { displayWidth, stripSgr } from '../../src/tui/text-width.js';
 import { createTheme } from '../../src/tui/theme.js';
-import { readRequest, approvalRequest as request } from '../support/approval-request.js';
+import { approvalRequest as request } from '../support/approval-request.js';
 
 const plain = createTheme(false);
 const colour = createTheme(true);
@@ -23,10 +23,6 @@ describe('promptLayout', () => {
     ]);
     const down: PromptState = { ...CHOOSING, selected: 2 };
     expect(rowsOf(request(), down, plain, WIDE).slice(2, 5)).toEqual(['  y once', '  a always for run_shell this session', '❯ n deny']);
-  });
-
-  it('shows a path (a read outside the folder) without the `$` of a command', () => {
-    expect(rowsOf(readRequest('/etc/hostname'), CHOOSING, plain, WIDE).slice(0, 2)).toEqual(['? allow read_file (outside the working folder)?', '    /etc/hostname']);
   });
 
   it('says so when what was typed went to the input box', () => {
