@@ -3,15 +3,11 @@
 // Its own short-lived Ink instance: it leaves nothing on the screen when it is done, so the
 // chat's first frame starts where the picker was.
 
-// first: Ink reads CI when it is loaded (see ink-ci.ts); the chat shares this Ink
-import { restoreCiVariables } from './ink-ci.js';
 import { Box, render, Text, useInput } from 'ink';
 import { useRef, useState, type ReactElement } from 'react';
 import { sessionRows } from '../agent/session/listing.js';
 import type { SessionSummary } from '../agent/session/store.js';
 import { useTerminalSize } from './use-terminal-size.js';
-
-restoreCiVariables();
 
 export type PickResult = string | 'cancelled' | 'interrupted';
 
